@@ -1,0 +1,41 @@
+import { Command, Option } from 'commander';
+import { devCommand } from './commands/dev/index.js';
+import { OUTPUT_FORMATS } from './output/printer.js';
+import type { Io } from './io.js';
+import { VERSION } from './version.js';
+
+/** Builds the whole command tree; each noun registers its verbs. */
+export function createProgram(io: Io): Command {
+  const program = new Command('streamctl')
+    .description("The operator's terminal toolkit for a Kafka + Flink + Avro streaming platform.")
+    .version(VERSION, '-V, --version', 'print the streamctl version')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('-v, --verbose', 'show causes and stack traces of errors', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ streamctl dev up                 start the local platform (Kafka, registry, Flink, Postgres)
+  $ streamctl dev status -o json     health of every service, for scripts
+  $ streamctl dev down               stop it, keeping data
+
+Exit codes: 0 ok, 1 a check failed or data was not delivered, 2 usage, config or connection error.`,
+    );
+
+  program.addCommand(devCommand(io));
+  applyToAll(program, io);
+  return program;
+}
+
+/**
+ * Commands built with `new Command()` and added with addCommand inherit no
+ * settings, so output routing, exit handling and suggestions are applied to
+ * the whole tree here, once.
+ */
+function applyToAll(cmd: Command, io: Io): void {
+  cmd
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  for (const sub of cmd.commands) applyToAll(sub, io);
+}

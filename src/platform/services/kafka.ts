@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../../errors.js';
+import { CACHE_ENTRIES } from '../versions.js';
+import type { ServiceDef } from '../types.js';
+import type { ServiceContext } from './context.js';
+import { serviceMarker } from './java.js';
+
+const LOG4J2 = `# Written by streamctl dev. One console appender: stdout goes to the service's log file.
+status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.kafka.name = kafka
+logger.kafka.level = INFO
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+logger.controller.name = kafka.controller
+logger.controller.level = INFO
+logger.cleaner.name = kafka.log.LogCleaner
+logger.cleaner.level = INFO
+logger.state.name = state.change.logger
+logger.state.level = WARN
+logger.authorizer.name = kafka.authorizer.logger
+logger.authorizer.level = WARN
+logger.apache.name = org.apache.kafka
+logger.apache.level = INFO
+`;
+
+/**
+ * Heap per broker: one broker gets 1 GiB; three share the machine with 512 MiB
+ * each. Small on purpose: local topics are small, and Flink needs the memory.
+ */
+export const KAFKA_HEAP = { single: '1g', perNodeOfThree: '512m' } as const;
+
+export function kafkaServerProperties(ctx: ServiceContext, node: number, dataDir: string): string {
+  const n = ctx.brokers;
+  const port = ctx.ports.kafka + 2 * (node - 1);
+  const controllerPort = ctx.ports.kafkaController + 2 * (node - 1);
+  const voters = Array.from({ length: n }, (_, i) => `${i + 1}@127.0.0.1:${ctx.ports.kafkaController + 2 * i}`).join(',');
+  const rf = n === 3 ? 3 : 1;
+  const minIsr = n === 3 ? 2 : 1;
+  return `# Written by streamctl dev on every start; edit streamctl's config, not this file.
+process.roles=broker,controller
+node.id=${node}
+controller.quorum.voters=${voters}
+listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
+advertised.listeners=PLAINTEXT://localhost:${port}
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=${dataDir}
+num.partitions=1
+default.replication.factor=${rf}
+min.insync.replicas=${minIsr}
+offsets.topic.replication.factor=${rf}
+transaction.state.log.replication.factor=${rf}
+transaction.state.log.min.isr=${minIsr}
+share.coordinator.state.topic.replication.factor=${rf}
+share.coordinator.state.topic.min.isr=${minIsr}
+group.initial.rebalance.delay.ms=0
+# Flink's exactly-once Kafka sink asks for transactions of up to an hour.
+transaction.max.timeout.ms=3600000
+auto.create.topics.enable=true
+log.retention.hours=168
+log.segment.bytes=268435456
+num.network.threads=2
+num.io.threads=4
+`;
+}
+
+function clusterId(ctx: ServiceContext): string {
+  // One id per topology, shared by its nodes; formatting needs it before any node runs.
+  const file = join(ctx.layout.dataDir('kafka'), `${ctx.brokers}-broker-cluster.id`);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(ctx.layout.dataDir('kafka'), { recursive: true });
+  const id = randomBytes(16).toString('base64url');
+  writeFileSync(file, id + '\n');
+  return id;
+}
+
+export function kafkaServices(ctx: ServiceContext): ServiceDef[] {
+  const libs = join(ctx.layout.cache(CACHE_ENTRIES.kafka), 'libs', '*');
+  const confDir = ctx.layout.confDir('kafka');
+  const heap = ctx.brokers === 1 ? KAFKA_HEAP.single : KAFKA_HEAP.perNodeOfThree;
+  return Array.from({ length: ctx.brokers }, (_, i): ServiceDef => {
+    const node = i + 1;
+    const id = `kafka-${node}`;
+    // Data of a 1-broker and a 3-broker platform live apart: their quorums differ.
+    const dataDir = join(ctx.layout.dataDir('kafka'), `${ctx.brokers}-broker`, `node-${node}`);
+    const props = join(confDir, `server-${node}.properties`);
+    const log4j = join(confDir, 'log4j2.properties');
+    const jvm = [
+      serviceMarker(ctx, id),
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=file:${log4j}`,
+      `-Dkafka.logs.dir=${ctx.layout.logsDir}`,
+    ];
+    return {
+      id,
+      group: 'kafka',
+      ports: [ctx.ports.kafka + 2 * i, ctx.ports.kafkaController + 2 * i],
+      marker: serviceMarker(ctx, id),
+      async prepare() {
+        mkdirSync(confDir, { recursive: true });
+        writeFileSync(log4j, LOG4J2);
+        writeFileSync(props, kafkaServerProperties(ctx, node, dataDir));
+        if (existsSync(join(dataDir, 'meta.properties'))) return;
+        mkdirSync(dataDir, { recursive: true });
+        try {
+          execFileSync(ctx.java.bin, [...jvm, '-cp', libs, 'kafka.tools.StorageTool', 'format', '-t', clusterId(ctx), '-c', props], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            timeout: 120_000,
+          });
+        } catch (err) {
+          const out = `${(err as { stdout?: Buffer }).stdout ?? ''}${(err as { stderr?: Buffer }).stderr ?? ''}`.trim().split('\n').pop();
+          throw new ConfigError(`unable to format Kafka storage for ${id} in ${dataDir}: ${out || 'StorageTool failed'}`, { cause: err });
+        }
+      },
+      launch() {
+        return {
+          command: ctx.java.bin,
+          args: [
+            `-Xms${heap}`,
+            `-Xmx${heap}`,
+            '-XX:+UseG1GC',
+            '-XX:MaxGCPauseMillis=20',
+            '-XX:InitiatingHeapOccupancyPercent=35',
+            ...jvm,
+            '-cp',
+            libs,
+            'kafka.Kafka',
+            props,
+          ],
+        };
+      },
+    };
+  });
+}

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectionError, describeCause } from '../errors.js';
 import type { ProgressSink } from '../progress.js';
@@ -44,7 +44,9 @@ export function artifactsPresent(layout: Layout): boolean {
  */
 export async function ensureArtifacts(layout: Layout, progress: ProgressSink): Promise<void> {
   mkdirSync(layout.cacheDir, { recursive: true });
-  await Promise.all([
+  // allSettled, not all: when one fetch fails the others must finish cleaning
+  // their scratch folders before streamctl exits.
+  const results = await Promise.allSettled([
     fetchOnce(layout.cache(CACHE_ENTRIES.kafka), `fetch Kafka ${VERSIONS.kafka} (Maven Central)`, progress, async (scratch) => {
       await mavenCopyDependencies('Kafka', kafkaPom(), join(scratch, 'libs'), scratch);
     }),
@@ -58,13 +60,15 @@ export async function ensureArtifacts(layout: Layout, progress: ProgressSink): P
         const archive = readdirSync(download).find((f) => f.endsWith('.tar.gz'));
         if (!archive) throw new ConnectionError('unable to fetch Apicurio Registry: the archive did not arrive');
         untar(join(download, archive), scratch);
-        execFileSync('rm', ['-rf', download]);
+        rmSync(download, { recursive: true, force: true });
       },
     ),
     fetchOnce(layout.cache(CACHE_ENTRIES.flink), `fetch Flink ${VERSIONS.flink} + connectors (PyPI, Maven Central)`, progress, (scratch) =>
       fetchFlink(scratch),
     ),
   ]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 export function untar(archive: string, dest: string, extra: string[] = []): void {

@@ -76,12 +76,16 @@ await execute(`CREATE TEMPORARY TABLE trades (symbol STRING, quantity INT, price
   'connector' = 'kafka', 'topic' = '${topic}', 'properties.bootstrap.servers' = '${kafkaPort}',
   'properties.group.id' = 'streamctl-demo', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',
   'format' = 'avro-confluent', 'avro-confluent.url' = '${status.registry.url}')`);
-const rows = await execute('SELECT symbol, COUNT(*) AS trades, SUM(quantity) AS volume, ROUND(SUM(quantity * price) / SUM(quantity), 4) AS vwap FROM trades GROUP BY symbol');
+const rows = await execute(
+  'SELECT symbol, COUNT(*) AS trades, SUM(quantity) AS volume, ROUND(SUM(quantity * price) / SUM(quantity), 4) AS vwap FROM trades GROUP BY symbol',
+);
 await fetch(`${gw}/v3/sessions/${sessionHandle}`, { method: 'DELETE' });
 
 const db = new pg.Client({ connectionString: status.postgres.url });
 await db.connect();
-await db.query('create table if not exists demo_symbol_stats (symbol text primary key, trades bigint, volume bigint, vwap double precision, updated_at timestamptz default now())');
+await db.query(
+  'create table if not exists demo_symbol_stats (symbol text primary key, trades bigint, volume bigint, vwap double precision, updated_at timestamptz default now())',
+);
 for (const [symbol, trades, volume, vwap] of rows) {
   await db.query(
     'insert into demo_symbol_stats (symbol, trades, volume, vwap) values ($1, $2, $3, $4) on conflict (symbol) do update set trades = excluded.trades, volume = excluded.volume, vwap = excluded.vwap, updated_at = now()',

@@ -17,7 +17,31 @@ import { DEFAULT_PORTS, type PortName } from '../platform/ports.js';
  * Unknown keys are errors that name the file they came from.
  */
 export interface Config {
+  /** Kafka cluster. Default: the local platform's brokers. */
+  kafka: { brokers: string };
+  /** Confluent-compatible Schema Registry base URL. Default: the local platform's registry. */
+  registry: { url: string };
+  /** Flink JobManager REST URL. Default: the local platform's. */
+  flink: { url: string };
+  /** Flink SQL Gateway URL. Default: the local platform's. */
+  sqlGateway: { url: string };
+  /** PostgreSQL connection URL. Default: the local platform's. */
+  postgres: { url: string };
+  schemas: SchemasConfig;
   dev: DevConfig;
+}
+
+/** Which .avsc file feeds which registry subject (shared by `schemas` and `produce`). */
+export interface SchemasConfig {
+  /** Folder searched for .avsc files, relative to the project file. Default: "schemas". */
+  dir: string;
+  /** Compatibility level for subjects that name none. Default: "" (the registry's own level). */
+  defaultLevel: string;
+  /**
+   * subject → { file, level? }. Default: none configured, in which case each
+   * schemas/<name>.avsc maps to the subject its topic would use.
+   */
+  subjects: Record<string, { file: string; level?: string }>;
 }
 
 export interface DevConfig {
@@ -58,6 +82,14 @@ export function defaultDevHome(env: NodeJS.ProcessEnv): string {
 
 export function defaults(env: NodeJS.ProcessEnv): Config {
   return {
+    // Empty means "the local platform": filled in by resolveEndpoints from the
+    // running platform's recorded ports, so `dev up --port-offset` needs no config.
+    kafka: { brokers: '' },
+    registry: { url: '' },
+    flink: { url: '' },
+    sqlGateway: { url: '' },
+    postgres: { url: '' },
+    schemas: { dir: 'schemas', defaultLevel: '', subjects: {} },
     dev: {
       home: defaultDevHome(env),
       cacheDir: defaultCacheDir(env),
@@ -70,6 +102,11 @@ export function defaults(env: NodeJS.ProcessEnv): Config {
 
 /** Environment variables and the config key each one sets. */
 export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'number' }> = {
+  STREAMCTL_BROKERS: { path: ['kafka', 'brokers'], type: 'string' },
+  STREAMCTL_REGISTRY_URL: { path: ['registry', 'url'], type: 'string' },
+  STREAMCTL_FLINK_URL: { path: ['flink', 'url'], type: 'string' },
+  STREAMCTL_SQL_GATEWAY_URL: { path: ['sqlGateway', 'url'], type: 'string' },
+  STREAMCTL_POSTGRES_URL: { path: ['postgres', 'url'], type: 'string' },
   STREAMCTL_DEV_HOME: { path: ['dev', 'home'], type: 'string' },
   STREAMCTL_CACHE_DIR: { path: ['dev', 'cacheDir'], type: 'string' },
   STREAMCTL_DEV_BROKERS: { path: ['dev', 'brokers'], type: 'number' },
@@ -118,6 +155,10 @@ function mergeLayer(target: Record<string, unknown>, layer: unknown, source: str
   if (!isObject(layer)) {
     throw new ConfigError(`invalid config in ${source}: ${path.join('.') || 'top level'} must be a mapping`);
   }
+  if (OPEN_MAPS.has(path.join('.'))) {
+    mergeOpenMap(target, layer, source, path);
+    return;
+  }
   for (const [key, value] of Object.entries(layer)) {
     const here = [...path, key];
     if (!(key in target)) {
@@ -134,6 +175,23 @@ function mergeLayer(target: Record<string, unknown>, layer: unknown, source: str
       }
       target[key] = value;
     }
+  }
+}
+
+/** Sections whose keys are names chosen by the user (subjects), not fixed settings. */
+const OPEN_MAPS = new Set(['schemas.subjects']);
+
+function mergeOpenMap(target: Record<string, unknown>, layer: Record<string, unknown>, source: string, path: string[]): void {
+  for (const [name, entry] of Object.entries(layer)) {
+    const here = [...path, name].join('.');
+    if (!isObject(entry) || typeof entry.file !== 'string') {
+      throw new ConfigError(`invalid config in ${source}: "${here}" needs a "file" (the .avsc that feeds the subject)`);
+    }
+    for (const key of Object.keys(entry)) {
+      if (key !== 'file' && key !== 'level') throw new ConfigError(`unknown config key "${here}.${key}" in ${source}`, { hint: 'a subject takes "file" and "level"' });
+    }
+    if (entry.level !== undefined && typeof entry.level !== 'string') throw new ConfigError(`invalid config in ${source}: "${here}.level" must be a string`);
+    target[name] = { file: entry.file, ...(entry.level ? { level: entry.level } : {}) };
   }
 }
 

@@ -58,6 +58,15 @@ export class Layout {
     }
   }
 
+  /** The recorded state, or undefined when absent or unreadable (for defaults, where an error would not help). */
+  readStateQuietly(): PlatformState | undefined {
+    try {
+      return this.readState();
+    } catch {
+      return undefined;
+    }
+  }
+
   writeState(state: PlatformState): void {
     const tmp = `${this.stateFile}.tmp`;
     writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');

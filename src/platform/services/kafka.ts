@@ -10,6 +10,8 @@ import { serviceMarker } from './java.js';
 
 const LOG4J2 = `# Written by streamctl dev. One console appender: stdout goes to the service's log file.
 status = warn
+# Our own shutdown hook would drop Kafka's last lines (the clean-shutdown ones).
+shutdownHook = disable
 appender.console.type = Console
 appender.console.name = STDOUT
 appender.console.layout.type = PatternLayout

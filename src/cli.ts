@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { devCommand } from './commands/dev/index.js';
+import { produceCommand } from './commands/produce/index.js';
+import { schemasCommand } from './commands/schemas/index.js';
 import { OUTPUT_FORMATS } from './output/printer.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
@@ -23,6 +25,8 @@ Exit codes: 0 ok, 1 a check failed or data was not delivered, 2 usage, config or
     );
 
   program.addCommand(devCommand(io));
+  program.addCommand(produceCommand(io));
+  program.addCommand(schemasCommand(io));
   applyToAll(program, io);
   return program;
 }

@@ -188,9 +188,11 @@ function mergeOpenMap(target: Record<string, unknown>, layer: Record<string, unk
       throw new ConfigError(`invalid config in ${source}: "${here}" needs a "file" (the .avsc that feeds the subject)`);
     }
     for (const key of Object.keys(entry)) {
-      if (key !== 'file' && key !== 'level') throw new ConfigError(`unknown config key "${here}.${key}" in ${source}`, { hint: 'a subject takes "file" and "level"' });
+      if (key !== 'file' && key !== 'level')
+        throw new ConfigError(`unknown config key "${here}.${key}" in ${source}`, { hint: 'a subject takes "file" and "level"' });
     }
-    if (entry.level !== undefined && typeof entry.level !== 'string') throw new ConfigError(`invalid config in ${source}: "${here}.level" must be a string`);
+    if (entry.level !== undefined && typeof entry.level !== 'string')
+      throw new ConfigError(`invalid config in ${source}: "${here}.level" must be a string`);
     target[name] = { file: entry.file, ...(entry.level ? { level: entry.level } : {}) };
   }
 }

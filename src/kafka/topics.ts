@@ -16,7 +16,11 @@ export interface EnsureTopicOptions {
  * Creates the topic when it is missing; returns its partition count and
  * whether it was created. An existing topic is used as it is.
  */
-export async function ensureTopic(admin: Admin, topic: string, options: EnsureTopicOptions = {}): Promise<{ created: boolean; partitions: number }> {
+export async function ensureTopic(
+  admin: Admin,
+  topic: string,
+  options: EnsureTopicOptions = {},
+): Promise<{ created: boolean; partitions: number }> {
   const existing = await admin.fetchTopicMetadata({ topics: [] }).then((m) => m.topics.find((t) => t.name === topic));
   if (existing) return { created: false, partitions: existing.partitions.length };
   const partitions = options.partitions ?? 3;
@@ -40,7 +44,8 @@ export async function ensureTopic(admin: Admin, topic: string, options: EnsureTo
     const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
     const parts = meta?.topics[0]?.partitions ?? [];
     if (parts.length >= partitions && parts.every((p) => p.leader >= 0)) break;
-    if (Date.now() > deadline) throw new StreamctlError(`unable to create topic ${topic}: its partitions have no leader after ${timeoutMs / 1000}s`, 2);
+    if (Date.now() > deadline)
+      throw new StreamctlError(`unable to create topic ${topic}: its partitions have no leader after ${timeoutMs / 1000}s`, 2);
     await sleep(100);
   }
   return { created: true, partitions };

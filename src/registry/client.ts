@@ -35,8 +35,12 @@ export class RegistryClient {
   constructor(options: RegistryClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? REGISTRY_TIMEOUT_MS;
-    this.headers = { accept: 'application/vnd.schemaregistry.v1+json, application/json', 'content-type': 'application/vnd.schemaregistry.v1+json' };
-    if (options.auth) this.headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
+    this.headers = {
+      accept: 'application/vnd.schemaregistry.v1+json, application/json',
+      'content-type': 'application/vnd.schemaregistry.v1+json',
+    };
+    if (options.auth)
+      this.headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
   }
 
   /** The base URL without any credentials, for messages. */
@@ -57,7 +61,12 @@ export class RegistryClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : describeCause((err as { cause?: unknown }).cause ?? err);
+      let reason =
+        (err as Error).name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs / 1000}s`
+          : describeCause((err as { cause?: unknown }).cause ?? err);
+      // undici's word for the ports browsers block (1, 21, 25, 6000…), which fetch never connects to.
+      if (reason === 'bad port') reason = `port ${new URL(this.url).port} is a port fetch refuses to connect to`;
       throw new ConnectionError(`unable to ${action}: schema registry at ${this.displayUrl} unreachable (${reason})`, {
         hint: 'check the registry URL (local platform: `streamctl dev up`)',
         cause: err,
@@ -71,7 +80,9 @@ export class RegistryClient {
       data = undefined;
     }
     if (res.status === 401 || res.status === 403) {
-      throw new ConnectionError(`unable to ${action}: the schema registry refused the credentials (HTTP ${res.status})`, { hint: 'check the registry username and password' });
+      throw new ConnectionError(`unable to ${action}: the schema registry refused the credentials (HTTP ${res.status})`, {
+        hint: 'check the registry username and password',
+      });
     }
     return { status: res.status, data };
   }
@@ -84,23 +95,36 @@ export class RegistryClient {
   /** Registers (or finds) a schema under a subject; idempotent like Confluent's API. */
   async register(subject: string, schema: string): Promise<{ id: number }> {
     const action = `register a schema under subject ${subject}`;
-    const r = await this.call<{ id: number; message?: string }>(action, 'POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, schemaType: 'AVRO' });
+    const r = await this.call<{ id: number; message?: string }>(action, 'POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
+      schema,
+      schemaType: 'AVRO',
+    });
     if (r.status === 200 && r.data) return { id: r.data.id };
     if (r.status === 409) {
-      throw new StreamctlError(`unable to ${action}: incompatible with the registered versions (${RegistryClient.errorMessage(r.data)})`, 1, {
-        hint: `compare with \`streamctl schemas diff ${subject}\`, or evolve the schema compatibly`,
-      });
+      throw new StreamctlError(
+        `unable to ${action}: incompatible with the registered versions (${RegistryClient.errorMessage(r.data)})`,
+        1,
+        {
+          hint: `compare with \`streamctl schemas diff ${subject}\`, or evolve the schema compatibly`,
+        },
+      );
     }
-    if (r.status === 422) throw new UsageError(`unable to ${action}: the registry rejected the schema (${RegistryClient.errorMessage(r.data)})`);
+    if (r.status === 422)
+      throw new UsageError(`unable to ${action}: the registry rejected the schema (${RegistryClient.errorMessage(r.data)})`);
     throw new ConnectionError(`unable to ${action}: HTTP ${r.status} (${RegistryClient.errorMessage(r.data)})`);
   }
 
   /** The latest version of a subject, or undefined when the subject doesn't exist. */
   async latest(subject: string): Promise<RegisteredSchema | undefined> {
     const action = `read subject ${subject}`;
-    const r = await this.call<{ subject: string; id: number; version: number; schema: string }>(action, 'GET', `/subjects/${encodeURIComponent(subject)}/versions/latest`);
+    const r = await this.call<{ subject: string; id: number; version: number; schema: string }>(
+      action,
+      'GET',
+      `/subjects/${encodeURIComponent(subject)}/versions/latest`,
+    );
     if (r.status === 404) return undefined;
-    if (r.status !== 200 || !r.data) throw new ConnectionError(`unable to ${action}: HTTP ${r.status} (${RegistryClient.errorMessage(r.data)})`);
+    if (r.status !== 200 || !r.data)
+      throw new ConnectionError(`unable to ${action}: HTTP ${r.status} (${RegistryClient.errorMessage(r.data)})`);
     return r.data;
   }
 
@@ -109,7 +133,8 @@ export class RegistryClient {
     const action = `fetch schema id ${id}`;
     const r = await this.call<{ schema: string }>(action, 'GET', `/schemas/ids/${id}`);
     if (r.status === 404) throw new UsageError(`unable to ${action}: the registry has no schema with that id`);
-    if (r.status !== 200 || !r.data) throw new ConnectionError(`unable to ${action}: HTTP ${r.status} (${RegistryClient.errorMessage(r.data)})`);
+    if (r.status !== 200 || !r.data)
+      throw new ConnectionError(`unable to ${action}: HTTP ${r.status} (${RegistryClient.errorMessage(r.data)})`);
     return r.data.schema;
   }
 
@@ -159,7 +184,11 @@ export class RegistryClient {
    */
   async getLevel(subject: string): Promise<CompatibilityLevel | undefined> {
     const action = `read the compatibility level of subject ${subject}`;
-    const r = await this.call<{ compatibilityLevel?: string; compatibility?: string }>(action, 'GET', `/config/${encodeURIComponent(subject)}`);
+    const r = await this.call<{ compatibilityLevel?: string; compatibility?: string }>(
+      action,
+      'GET',
+      `/config/${encodeURIComponent(subject)}`,
+    );
     if (r.status === 404) return undefined;
     if (r.status !== 200 || !r.data) throw RegistryClient.unexpected(action, r);
     return RegistryClient.level(action, r.data);

@@ -68,8 +68,13 @@ describe('schemas.subjects', () => {
   it('accepts user-named subjects with file and level, and rejects unknown keys', () => {
     const { home, project } = sandbox();
     const env = { XDG_CONFIG_HOME: home };
-    writeFileSync(join(project, 'streamctl.yaml'), 'schemas:\n  subjects:\n    transactions-value:\n      file: schemas/transaction_event.avsc\n      level: FULL\n');
-    expect(resolveConfig({ env, cwd: project }).schemas.subjects).toEqual({ 'transactions-value': { file: 'schemas/transaction_event.avsc', level: 'FULL' } });
+    writeFileSync(
+      join(project, 'streamctl.yaml'),
+      'schemas:\n  subjects:\n    transactions-value:\n      file: schemas/transaction_event.avsc\n      level: FULL\n',
+    );
+    expect(resolveConfig({ env, cwd: project }).schemas.subjects).toEqual({
+      'transactions-value': { file: 'schemas/transaction_event.avsc', level: 'FULL' },
+    });
     writeFileSync(join(project, 'streamctl.yaml'), 'schemas:\n  subjects:\n    x-value:\n      file: a.avsc\n      levle: FULL\n');
     expect(() => resolveConfig({ env, cwd: project })).toThrow(/unknown config key "schemas.subjects.x-value.levle"/);
     writeFileSync(join(project, 'streamctl.yaml'), 'schemas:\n  subjects:\n    x-value: {}\n');

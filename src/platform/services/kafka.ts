@@ -133,6 +133,9 @@ export function kafkaServices(ctx: ServiceContext): ServiceDef[] {
             '-XX:+UseG1GC',
             '-XX:MaxGCPauseMillis=20',
             '-XX:InitiatingHeapOccupancyPercent=35',
+            '-XX:+ExplicitGCInvokesConcurrent',
+            // A broker out of memory should die and show up as down, not limp on.
+            '-XX:+ExitOnOutOfMemoryError',
             ...jvm,
             '-cp',
             libs,

@@ -63,3 +63,14 @@ export function kafkaConnectionError(action: string, brokers: string[], err: unk
     cause: err,
   });
 }
+
+/**
+ * The Kafka client for a resolved set of endpoints: every command builds its
+ * client here, so connection settings (and later SASL/TLS) apply everywhere.
+ */
+export function kafkaFromEndpoints(
+  endpoints: { kafka: { brokers: string[] } },
+  options: Omit<KafkaClientOptions, 'brokers'> = {},
+): Kafka {
+  return createKafka({ ...options, brokers: endpoints.kafka.brokers });
+}

@@ -225,3 +225,8 @@ export class RegistryClient {
     return level;
   }
 }
+
+/** The registry client for a resolved set of endpoints (every command builds it here). */
+export function registryFromEndpoints(endpoints: { registry: { url: string } }, options: Omit<RegistryClientOptions, 'url'> = {}): RegistryClient {
+  return new RegistryClient({ ...options, url: endpoints.registry.url });
+}

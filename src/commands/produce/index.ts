@@ -3,10 +3,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolveEndpoints } from '../../config/endpoints.js';
 import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { createKafka } from '../../kafka/client.js';
+import { kafkaFromEndpoints } from '../../kafka/client.js';
 import { COMPRESSIONS, type Compression } from '../../kafka/codecs.js';
 import { colorEnabled, makeStyle } from '../../output/style.js';
-import { RegistryClient } from '../../registry/client.js';
+import { registryFromEndpoints } from '../../registry/client.js';
 import { globals, loadConfig, parseIntOption, printResult } from '../shared.js';
 import { liveLine, summaryView } from './view.js';
 
@@ -124,7 +124,7 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
 
       const config = loadConfig(io);
       const endpoints = resolveEndpoints(config);
-      const registry = flags.format === 'avro' || flags.schema ? new RegistryClient({ url: endpoints.registry.url }) : undefined;
+      const registry = flags.format === 'avro' || flags.schema ? registryFromEndpoints(endpoints) : undefined;
       const streams = await planStreams(
         {
           cwd: io.cwd,
@@ -150,8 +150,7 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
       }
 
       const verbose = globals(cmd).verbose;
-      const kafka = createKafka({
-        brokers: endpoints.kafka.brokers,
+      const kafka = kafkaFromEndpoints(endpoints, {
         clientId: 'streamctl-produce',
         ...(verbose ? { log: (l: string) => io.stderr.write(`${l}\n`) } : {}),
       });

@@ -68,9 +68,23 @@ export function kafkaConnectionError(action: string, brokers: string[], err: unk
  * The Kafka client for a resolved set of endpoints: every command builds its
  * client here, so connection settings (and later SASL/TLS) apply everywhere.
  */
-export function kafkaFromEndpoints(
-  endpoints: { kafka: { brokers: string[] } },
-  options: Omit<KafkaClientOptions, 'brokers'> = {},
-): Kafka {
+export function kafkaFromEndpoints(endpoints: { kafka: { brokers: string[] } }, options: Omit<KafkaClientOptions, 'brokers'> = {}): Kafka {
   return createKafka({ ...options, brokers: endpoints.kafka.brokers });
+}
+
+/**
+ * Bounds a connect-phase step: kafkajs retries connects with backoff, which
+ * can take minutes for a host that never answers; the user asked for an
+ * answer within `ms`.
+ */
+export async function withDeadline<T>(step: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([step, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

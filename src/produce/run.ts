@@ -1,9 +1,9 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import type avro from 'avsc';
-import { CheckFailedError, StreamctlError, UsageError, describeCause } from '../errors.js';
+import { CheckFailedError, ConnectionError, StreamctlError, UsageError, describeCause } from '../errors.js';
 import { compressionType, registerCodecs, type Compression } from '../kafka/codecs.js';
-import { describeKafkaError, kafkaConnectionError } from '../kafka/client.js';
+import { describeKafkaError, kafkaConnectionError, withDeadline } from '../kafka/client.js';
 import { ensureTopic } from '../kafka/topics.js';
 import type { RegistryClient } from '../registry/client.js';
 import { createGenerator, type DataGenerator } from './datagen.js';
@@ -61,12 +61,16 @@ export interface ProduceOptions {
   maxBatch?: number;
   /** Produce requests awaiting their acks at once (non-transactional). Default: 8. */
   maxInFlight?: number;
+  /** Longest wait for Kafka while connecting and preparing topics. Default: 10 s. */
+  connectTimeoutMs?: number;
 }
 
 /** A snapshot for the live view, sent about four times a second. */
 export interface LiveUpdate {
   pacer: PacerStatus;
   stats: LiveStats;
+  /** The run's limits, for an ETA. */
+  limits: { events: number | null; durationMs: number | null };
 }
 
 export interface ProduceDeps {
@@ -143,29 +147,19 @@ function checkKeyField(type: avro.Type, path: string[], topic: string): void {
 }
 
 /**
- * Produces events at the requested shape until the event count, the
- * duration, the end of the input or an abort, and reports what was sent and
- * acknowledged. Returns data; never prints. Throws CheckFailedError (exit 1)
- * when events were not delivered, ConnectionError (exit 2) when Kafka or the
- * registry can't be reached at all.
+ * Parses the streams' schemas, checks their key fields and sets up their
+ * generators and the seeded choice between streams; shared by a real run and
+ * --dry-run so both make the same events from the same seed.
  */
-export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Promise<ProduceResult> {
-  const format = options.format ?? 'avro';
-  const acks = options.acks ?? -1;
-  const compression = options.compression ?? 'none';
-  const seed = options.seed ?? randomSeed();
-  const clock = deps.clock ?? realClock;
-  if (options.input && options.streams.length !== 1) throw new UsageError('--input needs exactly one schema and topic');
-  if (options.transactionalId && acks !== -1)
-    throw new UsageError('transactions need --acks all', { hint: 'drop --acks or use --acks all with --transactional-id' });
-  if (compression !== 'none') await registerCodecs();
-
+function prepareStreams(
+  options: Pick<ProduceOptions, 'streams' | 'input' | 'shape' | 'seed'>,
+  seed: number,
+): { prepared: Prepared[]; choose: () => Prepared; countEvent: () => void } {
   // Seeded runs take their timestamps from a fixed clock that advances with the schedule,
   // so the same seed gives the same bytes; unseeded runs stamp events with wall time.
   const rate = Number.isFinite(options.shape.peakRate) && options.shape.peakRate > 0 ? options.shape.peakRate : 1000;
   let eventNo = 0;
   const now = options.seed !== undefined ? () => SEEDED_EPOCH_MS + Math.floor((eventNo * 1000) / rate) : Date.now;
-
   const prepared: Prepared[] = options.streams.map((plan, i) => {
     let type: avro.Type;
     try {
@@ -187,37 +181,129 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
       events: 0,
     };
   });
+  const pick = createRng((seed ^ 0x5bd1e995) >>> 0);
+  const totalWeight = prepared.reduce((n, p) => n + p.weight, 0);
+  const choose = (): Prepared => {
+    if (prepared.length === 1) return prepared[0]!;
+    let r = pick.next() * totalWeight;
+    for (const p of prepared) {
+      r -= p.weight;
+      if (r < 0) return p;
+    }
+    return prepared[prepared.length - 1]!;
+  };
+  return { prepared, choose, countEvent: () => void eventNo++ };
+}
+
+/** One event as --dry-run shows it. */
+export interface DryRunEvent {
+  topic: string;
+  key: string | null;
+  value: unknown;
+}
+
+/**
+ * The events a run would produce, without connecting anywhere (--dry-run).
+ * Bytes and fixed values become strings of code points (Avro's JSON
+ * convention) so the output reads back in with --input.
+ */
+export function dryRunEvents(options: Pick<ProduceOptions, 'streams' | 'shape' | 'seed'>, count: number): DryRunEvent[] {
+  const seed = options.seed ?? randomSeed();
+  const { choose, countEvent } = prepareStreams(options, seed);
+  const out: DryRunEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const s = choose();
+    const value = s.generator!.next();
+    countEvent();
+    out.push({ topic: s.plan.topic, key: keyOf(value, s.keyPath), value: JSON.parse(JSON.stringify(value, bytesAsCodePoints)) });
+  }
+  return out;
+}
+
+function bytesAsCodePoints(this: unknown, _key: string, v: unknown): unknown {
+  if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
+    return String.fromCharCode(...(v as { data: number[] }).data);
+  }
+  return v;
+}
+
+/**
+ * Produces events at the requested shape until the event count, the
+ * duration, the end of the input or an abort, and reports what was sent and
+ * acknowledged. Returns data; never prints. Throws CheckFailedError (exit 1)
+ * when events were not delivered, ConnectionError (exit 2) when Kafka or the
+ * registry can't be reached at all.
+ */
+export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Promise<ProduceResult> {
+  const format = options.format ?? 'avro';
+  const acks = options.acks ?? -1;
+  const compression = options.compression ?? 'none';
+  const seed = options.seed ?? randomSeed();
+  const clock = deps.clock ?? realClock;
+  if (options.input && options.streams.length !== 1) throw new UsageError('--input needs exactly one schema and topic');
+  if (options.transactionalId && acks !== -1)
+    throw new UsageError('transactions need --acks all', { hint: 'drop --acks or use --acks all with --transactional-id' });
+  if (compression !== 'none') await registerCodecs();
+
+  const { prepared, choose, countEvent } = prepareStreams(options, seed);
 
   // Topics and schemas first: nothing is produced unless every stream can be written.
   const admin = deps.kafka.admin();
   const topics: ProduceResult['topics'] = [];
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const tooSlow = (what: string) => () =>
+    new ConnectionError(`unable to ${what}: Kafka did not answer within ${connectTimeoutMs / 1000}s`, {
+      hint: `check that Kafka is reachable at ${(deps.brokers ?? []).join(',') || 'the configured brokers'} (local platform: \`streamctl dev up\`)`,
+    });
   try {
-    await admin.connect();
-    for (const p of prepared) {
-      const t = await ensureTopic(admin, p.plan.topic, {
-        partitions: options.partitions ?? 3,
-        replicationFactor: options.replicationFactor ?? -1,
-      });
-      topics.push({
-        topic: p.plan.topic,
-        subject: format === 'avro' ? p.plan.subject : null,
-        schemaId: null,
-        partitions: t.partitions,
-        created: t.created,
-        events: 0,
-      });
-    }
+    await withDeadline(
+      (async () => {
+        await admin.connect();
+        for (const p of prepared) {
+          const t = await ensureTopic(admin, p.plan.topic, {
+            partitions: options.partitions ?? 3,
+            replicationFactor: options.replicationFactor ?? -1,
+          });
+          topics.push({
+            topic: p.plan.topic,
+            subject: format === 'avro' ? p.plan.subject : null,
+            schemaId: null,
+            partitions: t.partitions,
+            created: t.created,
+            events: 0,
+          });
+        }
+      })(),
+      connectTimeoutMs,
+      tooSlow(`prepare topic ${prepared[0]?.plan.topic ?? ''}`),
+    );
   } catch (err) {
     if (err instanceof StreamctlError) throw err;
     throw kafkaConnectionError(`prepare topic ${prepared[0]?.plan.topic ?? ''}`, deps.brokers ?? [], err);
   } finally {
-    await admin.disconnect().catch(() => {});
+    // Not awaited: after a deadline the connect may still be pending, and waiting for it
+    // would turn a 10 s answer into a 30 s one.
+    void admin.disconnect().catch(() => {});
   }
   if (format === 'avro') {
     if (!deps.registry)
       throw new UsageError('--format avro needs a schema registry', { hint: 'configure the registry URL, or use --format json' });
     for (const [i, p] of prepared.entries()) {
-      const id = p.plan.schemaId ?? (await deps.registry.register(p.plan.subject, p.plan.schemaText)).id;
+      let id = p.plan.schemaId;
+      if (id === undefined) {
+        try {
+          id = (await deps.registry.register(p.plan.subject, p.plan.schemaText)).id;
+        } catch (err) {
+          // For produce an incompatible schema is a configuration problem (exit 2), found before anything is sent.
+          if (err instanceof StreamctlError && err.exitCode === 1) {
+            throw new UsageError(err.message, {
+              hint: `check it with \`streamctl schemas check\`, or produce to another topic`,
+              cause: err,
+            });
+          }
+          throw err;
+        }
+      }
       const header = Buffer.alloc(5);
       header.writeUInt8(0, 0);
       header.writeInt32BE(id, 1);
@@ -231,10 +317,14 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
     idempotent: acks === -1,
     ...(options.transactionalId ? { transactionalId: options.transactionalId, maxInFlightRequests: 1 } : { maxInFlightRequests: 5 }),
     allowAutoTopicCreation: false,
+    // Rides out a broker restart (~30 s of retries with backoff); the idempotent
+    // producer's sequence numbers keep the retried batches from being duplicated.
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
   });
   try {
-    await producer.connect();
+    await withDeadline(producer.connect(), connectTimeoutMs, tooSlow('connect the producer'));
   } catch (err) {
+    if (err instanceof StreamctlError) throw err;
     throw kafkaConnectionError('connect the producer', deps.brokers ?? [], err);
   }
 
@@ -249,19 +339,11 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   const startMs = pacer.start();
   const stats = new RunStats({ startMs, shape: options.shape, ...(options.events !== undefined ? { events: options.events } : {}) });
-  const live = deps.onLive ? setInterval(() => deps.onLive!({ pacer: pacer.status(), stats: stats.live(clock.now()) }), 250) : undefined;
+  const limits = { events: options.events ?? null, durationMs: options.durationMs ?? null };
+  const live = deps.onLive
+    ? setInterval(() => deps.onLive!({ pacer: pacer.status(), stats: stats.live(clock.now()), limits }), 250)
+    : undefined;
 
-  const pick = createRng((seed ^ 0x5bd1e995) >>> 0);
-  const totalWeight = prepared.reduce((n, p) => n + p.weight, 0);
-  const choose = (): Prepared => {
-    if (prepared.length === 1) return prepared[0]!;
-    let r = pick.next() * totalWeight;
-    for (const p of prepared) {
-      r -= p.weight;
-      if (r < 0) return p;
-    }
-    return prepared[prepared.length - 1]!;
-  };
   const inputIterator = options.input?.[Symbol.asyncIterator]();
   let firstError: unknown;
   let inputError: unknown;
@@ -329,7 +411,7 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
         } else {
           value = s.generator!.next();
         }
-        eventNo++;
+        countEvent();
         let buf: Buffer;
         try {
           buf = format === 'avro' ? Buffer.concat([s.header!, s.type.toBuffer(value)]) : Buffer.from(JSON.stringify(value));

@@ -22,6 +22,40 @@ beforeAll(async () => {
   registryUrl = status.registry.url;
 });
 
+/** Runs statements in one batch-mode SQL Gateway session and returns the last statement's rows. */
+async function flinkSql(gateway: string, statements: string[]): Promise<unknown[][]> {
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(gateway + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+    return res.json() as Promise<Record<string, string>>;
+  };
+  const { sessionHandle } = await post('/v3/sessions', { properties: { 'execution.runtime-mode': 'batch' } });
+  let rows: unknown[][] = [];
+  try {
+    for (const statement of statements) {
+      const { operationHandle } = await post(`/v3/sessions/${sessionHandle}/statements`, { statement });
+      let uri: string | undefined = `/v3/sessions/${sessionHandle}/operations/${operationHandle}/result/0?rowFormat=JSON`;
+      rows = [];
+      while (uri) {
+        const res = await fetch(gateway + uri);
+        if (!res.ok) throw new Error(`statement failed: ${(await res.text()).slice(0, 2000)}`);
+        const page = (await res.json()) as { resultType: string; nextResultUri?: string; results?: { data?: { fields: unknown[] }[] } };
+        for (const d of page.results?.data ?? []) rows.push(d.fields);
+        if (page.resultType === 'EOS') break;
+        if (page.resultType === 'NOT_READY') await new Promise((r) => setTimeout(r, 200));
+        uri = page.nextResultUri;
+      }
+    }
+  } finally {
+    await fetch(`${gateway}/v3/sessions/${sessionHandle}`, { method: 'DELETE' });
+  }
+  return rows;
+}
+
 /** Decodes Confluent-wire-format values independently: header by hand, schema fetched by id from the registry. */
 async function decodeAll(values: Buffer[]): Promise<{ ids: Set<number>; records: Record<string, unknown>[] }> {
   const ids = new Set<number>();
@@ -48,8 +82,13 @@ describe('streamctl produce', () => {
   it('works exactly as `streamctl produce --events 1000 --rate 100/sec`, with no other flags', async () => {
     const before = (await topicSize(bootstrap, 'transactions')) + (await topicSize(bootstrap, 'user-events'));
     const r = await cli(['produce', '--events', '1000', '--rate', '100/sec']);
-    expect(r.stderr).toBe('');
+    // Not a terminal: a plain progress line every 5 s on stderr, nothing else.
+    expect(r.stderr).toMatch(/^(\s*\d+\.\ds {2}sent [\d,]+ .*\n)*$/);
     expect(r.code).toBe(0);
+    // The issue's contract: 1,000 events at 100/s take 10 s ± 3% (the run itself, not Node's start-up).
+    const elapsed = Number(/in (\d+\.\d)s:/.exec(r.stdout)![1]);
+    expect(elapsed).toBeGreaterThanOrEqual(9.7);
+    expect(elapsed).toBeLessThanOrEqual(10.3);
     expect(r.stdout).toMatch(/^TOPIC\s+SUBJECT\s+SCHEMA ID\s+PARTITIONS\s+EVENTS/);
     expect(r.stdout).toMatch(/transactions.*transactions-value/);
     expect(r.stdout).toMatch(/user-events.*user-events-value/);
@@ -85,9 +124,12 @@ describe('streamctl produce', () => {
 
   it('puts keyed records on the partition the Java producer picks (murmur2)', async () => {
     const topic = unique('it-prod-key');
-    const r = await cli(['produce', '--schema', TX_SCHEMA, '--topic', topic, '--partitions', '7', '--key', 'user_id', '--events', '100']);
+    const r = await cli(['produce', '--schema', TX_SCHEMA, '--topic', topic, '--partitions', '7', '--key', 'user_id', '--events', '10000']);
     expect(r.code).toBe(0);
-    const records = await readTopic(bootstrap, topic, 100);
+    const records = await readTopic(bootstrap, topic, 10_000, { timeoutMs: 60_000 });
+    expect(records).toHaveLength(10_000);
+    const { records: values } = await decodeAll(records.map((m) => m.value));
+    expect(values.map((v) => v.user_id)).toEqual(records.map((m) => m.key));
     const keys = records.map((m) => m.key!);
     const clients = join(resolveConfig().dev.cacheDir, CACHE_ENTRIES.kafka, 'libs', '*');
     const java = fileURLToPath(new URL('../fixtures/java/KafkaPartition.java', import.meta.url));
@@ -246,6 +288,58 @@ describe('streamctl produce', () => {
     const result = JSON.parse(r.stdout);
     expect(result.endReason).toBe('duration');
     expect(result.summary.sent).toBe(100);
+  });
+
+  it('is decoded by Flink (Java Avro, avro-confluent format) with the same values', async () => {
+    const topic = unique('it-prod-flink');
+    const r = await cli(['produce', '--schema', TX_SCHEMA, '--topic', topic, '--events', '500', '--seed', '9', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const { records } = await decodeAll((await readTopic(bootstrap, topic, 500)).map((m) => m.value));
+    const expectedAmount = records.reduce((sum, v) => sum + Math.round(Number(v.amount) * 100), 0) / 100;
+    const status = await runningPlatform();
+    const schema = (await import('node:fs')).readFileSync(TX_SCHEMA, 'utf8').replace(/'/g, "''");
+    const rows = await flinkSql(status.sqlGateway.url, [
+      `CREATE TEMPORARY TABLE tx (
+        transaction_id STRING NOT NULL, event_time TIMESTAMP(3) NOT NULL, user_id STRING NOT NULL, account_id STRING NOT NULL,
+        type STRING NOT NULL, status STRING NOT NULL, symbol STRING, quantity DECIMAL(18,6), price DECIMAL(18,4),
+        amount DECIMAL(18,2) NOT NULL, fee DECIMAL(18,2), currency STRING NOT NULL, settlement_date DATE
+      ) WITH ('connector' = 'kafka', 'topic' = '${topic}', 'properties.bootstrap.servers' = '${bootstrap}',
+        'properties.group.id' = '${topic}', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',
+        'format' = 'avro-confluent', 'avro-confluent.url' = '${registryUrl}', 'avro-confluent.schema' = '${schema}')`,
+      'SELECT COUNT(*), SUM(amount), COUNT(DISTINCT transaction_id) FROM tx',
+    ]);
+    expect(rows.at(-1)).toEqual([500, expectedAmount, 500]);
+  });
+
+  it('refuses a schema the registry rejects as incompatible, before sending anything (exit 2)', async () => {
+    const topic = unique('it-prod-incompat');
+    expect((await cli(['produce', '--schema', TX_SCHEMA, '--topic', topic, '--events', '1'])).code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'streamctl-incompat-'));
+    const breaking = JSON.parse((await import('node:fs')).readFileSync(TX_SCHEMA, 'utf8'));
+    breaking.fields.push({ name: 'venue', type: 'string', doc: 'new required field' });
+    writeFileSync(join(dir, 'tx.avsc'), JSON.stringify(breaking));
+    const r = await cli(['produce', '--schema', join(dir, 'tx.avsc'), '--topic', topic, '--events', '5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: unable to register a schema under subject .*incompatible/m);
+    expect(await topicSize(bootstrap, topic)).toBe(1);
+  });
+
+  it('a broker that accepts connections but never answers: exit 2 within the timeout', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const t0 = Date.now();
+      const r = await cli(['produce', '--events', '5', '--format', 'json', '--timeout', '3s'], {
+        env: { STREAMCTL_BROKERS: `127.0.0.1:${port}` },
+      });
+      expect(r.code).toBe(2);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(r.stderr).toMatch(/did not answer within 3s/);
+    } finally {
+      silent.close();
+    }
   });
 
   it('fails fast and clearly: unreachable broker, bad rate, unknown key field', async () => {

@@ -53,7 +53,7 @@ describe('produce printers', () => {
     expect(text).toMatch(/transactions \(created\)\s+transactions-value\s+3\s+3\s+804/);
     expect(text).toContain('sent 1,000 events in 10.0s: target 100/s, achieved 100.0/s');
     expect(text).toContain('10/10 within ±1% of target');
-    expect(text).toContain('acked 1,000 (ack latency p50 0.6 ms, p99 4.5 ms, max 42.9 ms), failed 0');
+    expect(text).toContain('acked 1,000 (ack latency p50 0.6 ms, p95 2 ms, p99 4.5 ms, max 42.9 ms), failed 0; 117.2 KiB (11.7 KiB/s)');
     expect(text).toContain('idempotent, acks=all');
     expect(text).not.toContain('target not reached');
   });
@@ -86,12 +86,12 @@ describe('produce printers', () => {
       backlogEvents: 0,
       forgivenEvents: 0,
     };
-    expect(liveLine({ stats: live, pacer }, plain)).toBe(
-      '   3.2s  sent 3,000 (1,000/s target 1,000/s)  acked 2,950  in flight 50  p99 2.3 ms',
+    expect(liveLine({ stats: live, pacer, limits: { events: 10_000, durationMs: null } }, plain)).toBe(
+      '   3.2s  sent 3,000 (1,000/s target 1,000/s)  acked 2,950  in flight 50  p99 2.3 ms  ETA 7s',
     );
-    expect(liveLine({ stats: live, pacer: { ...pacer, behind: { events: 200, ms: 200 } } }, plain)).toContain(
-      'behind by 200 events: target not reached',
-    );
+    expect(
+      liveLine({ stats: live, pacer: { ...pacer, behind: { events: 200, ms: 200 } }, limits: { events: null, durationMs: null } }, plain),
+    ).toContain('behind by 200 events: target not reached');
   });
 });
 
@@ -154,5 +154,25 @@ describe('produce flags', () => {
     expect(await main(['node', 'streamctl', 'produce', '--help'], io)).toBe(0);
     expect(io.out()).toContain('streamctl produce --events 1000 --rate 100/sec');
     expect(io.out()).toContain('burst:<base>,<peak>:<every>/<for>');
+  });
+});
+
+describe('produce --dry-run', () => {
+  it('prints events as JSON lines without connecting anywhere, reproducibly with --seed', async () => {
+    const env = { STREAMCTL_BROKERS: '127.0.0.1:1', STREAMCTL_REGISTRY_URL: 'http://127.0.0.1:1' };
+    const a = captureIo(env);
+    expect(await main(['node', 'streamctl', 'produce', '--dry-run', '--events', '5', '--seed', '3'], a)).toBe(0);
+    const lines = a
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(5);
+    for (const l of lines) expect(['transactions', 'user-events']).toContain(l.topic);
+    const tx = lines.find((l) => l.topic === 'transactions');
+    if (tx) expect(tx.key).toBe(tx.value.account_id);
+    const b = captureIo(env);
+    await main(['node', 'streamctl', 'produce', '--dry-run', '--events', '5', '--seed', '3'], b);
+    expect(b.out()).toBe(a.out());
   });
 });

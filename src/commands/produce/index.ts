@@ -47,6 +47,8 @@ interface ProduceFlags {
   transactionalId?: string;
   transactionSize: number;
   batchSize: number;
+  dryRun: boolean;
+  timeout: string;
 }
 
 export function produceCommand(io: Io): Command {
@@ -82,6 +84,8 @@ export function produceCommand(io: Io): Command {
     .option('--transactional-id <id>', 'produce in transactions (exactly-once; readers use read_committed)')
     .option('--transaction-size <n>', 'events per transaction', positiveInt('--transaction-size'), 1000)
     .option('--batch-size <n>', 'most events per produce request', positiveInt('--batch-size'), 500)
+    .option('--dry-run', 'print the events as JSON lines (default 10) without connecting anywhere', false)
+    .option('--timeout <duration>', 'how long to wait for Kafka and the registry to answer', '10s')
     .addHelpText(
       'after',
       `
@@ -92,6 +96,7 @@ Examples:
   $ streamctl produce --schema orders.avsc --key order_id --seed 42 --events 500
   $ streamctl produce --input events.jsonl --schema schemas/transaction_event.avsc
   $ streamctl produce --events 10000 --transactional-id loader-1 --transaction-size 500
+  $ streamctl produce --dry-run --events 3 --seed 7          look at the data, connect nowhere
 
 ${RATE_HELP}
 
@@ -122,9 +127,14 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
         : constantShape(parseRate(flags.rate ?? 'max'));
       const runDurationMs = durationMs ?? (flags.shape && flags.events === undefined ? shape.durationMs : undefined);
 
+      const timeoutMs = parseDuration(flags.timeout);
       const config = loadConfig(io);
       const endpoints = resolveEndpoints(config);
-      const registry = flags.format === 'avro' || flags.schema ? registryFromEndpoints(endpoints) : undefined;
+      // A dry run with schema files needs no registry; a registered subject still has to be looked up.
+      const needsRegistry = flags.dryRun
+        ? Boolean(flags.schema && !/\.(avsc|json)$/.test(flags.schema))
+        : flags.format === 'avro' || Boolean(flags.schema);
+      const registry = needsRegistry ? registryFromEndpoints(endpoints, { timeoutMs }) : undefined;
       const streams = await planStreams(
         {
           cwd: io.cwd,
@@ -135,6 +145,12 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
         },
         registry,
       );
+      if (flags.dryRun) {
+        const { dryRunEvents } = await import('../../produce/run.js');
+        const events = dryRunEvents({ streams, shape, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) }, flags.events ?? 10);
+        for (const e of events) io.stdout.write(JSON.stringify(e) + '\n');
+        return;
+      }
       let input: AsyncIterable<unknown> | undefined;
       if (flags.input) {
         if (streams.length !== 1) throw new UsageError('--input needs one schema', { hint: 'pass --schema (and --topic) with --input' });
@@ -152,10 +168,12 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
       const verbose = globals(cmd).verbose;
       const kafka = kafkaFromEndpoints(endpoints, {
         clientId: 'streamctl-produce',
+        connectionTimeoutMs: timeoutMs,
         ...(verbose ? { log: (l: string) => io.stderr.write(`${l}\n`) } : {}),
       });
       const tty = io.stderr.isTTY === true;
       const style = makeStyle(colorEnabled(io.stderr, io.env));
+      let lastPlain = 0;
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
@@ -171,6 +189,7 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
             replicationFactor: flags.replicationFactor,
             transactionSize: flags.transactionSize,
             maxBatch: flags.batchSize,
+            connectTimeoutMs: timeoutMs,
             ...(input ? { input } : {}),
             ...(flags.events !== undefined ? { events: flags.events } : {}),
             ...(runDurationMs !== undefined ? { durationMs: runDurationMs } : {}),
@@ -182,7 +201,14 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
             brokers: endpoints.kafka.brokers,
             ...(registry ? { registry } : {}),
             signal: abort.signal,
-            ...(tty ? { onLive: (u) => io.stderr.write(`\r\x1b[2K${liveLine(u, style)}`) } : {}),
+            // A terminal gets a live line redrawn in place; logs and pipes get a plain line every 5 s.
+            onLive: tty
+              ? (u) => io.stderr.write(`\r\x1b[2K${liveLine(u, style)}`)
+              : (u) => {
+                  if (u.stats.elapsedMs - lastPlain < 5_000) return;
+                  lastPlain = u.stats.elapsedMs;
+                  io.stderr.write(`${liveLine(u, style).trim()}\n`);
+                },
           },
         );
         if (tty) io.stderr.write('\r\x1b[2K');

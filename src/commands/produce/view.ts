@@ -3,7 +3,20 @@ import type { Style } from '../../output/style.js';
 import { renderTable } from '../../output/table.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const bytes = (x: number) =>
+  x >= 1024 * 1024 ? `${(x / 1024 / 1024).toFixed(1)} MiB` : x >= 1024 ? `${(x / 1024).toFixed(1)} KiB` : `${Math.round(x)} B`;
 const rate = (x: number | null) => (x === null ? 'max' : `${n(x)}/s`);
+
+/** Time left: the nearer of the duration's end and the events' end at the target rate. */
+export function eta(u: LiveUpdate): string | null {
+  const candidates: number[] = [];
+  if (u.limits.durationMs !== null) candidates.push(Math.max(0, u.limits.durationMs - u.stats.elapsedMs));
+  const r = u.pacer.targetRate ?? u.stats.sentRate;
+  if (u.limits.events !== null && r > 0) candidates.push(((u.limits.events - u.stats.sent) / r) * 1000);
+  if (candidates.length === 0) return null;
+  const secs = Math.max(0, Math.ceil(Math.min(...candidates) / 1000));
+  return secs >= 60 ? `${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s` : `${secs}s`;
+}
 
 /** One line for the live view, redrawn in place on a terminal. */
 export function liveLine(u: LiveUpdate, style: Style): string {
@@ -11,7 +24,8 @@ export function liveLine(u: LiveUpdate, style: Style): string {
   const secs = (s.elapsedMs / 1000).toFixed(1).padStart(6);
   const target = u.pacer.targetRate === null ? '' : ` target ${rate(u.pacer.targetRate)}`;
   const p99 = s.latencyP99 === null ? '' : `  p99 ${s.latencyP99.toFixed(1)} ms`;
-  let line = `${secs}s  sent ${n(s.sent)} (${n(s.sentRate)}/s${target})  acked ${n(s.acked)}  in flight ${n(s.inFlight)}${p99}`;
+  const left = eta(u);
+  let line = `${secs}s  sent ${n(s.sent)} (${n(s.sentRate)}/s${target})  acked ${n(s.acked)}  in flight ${n(s.inFlight)}${p99}${left === null ? '' : `  ETA ${left}`}`;
   if (s.failed > 0) line += style.red(`  failed ${n(s.failed)}`);
   if (u.pacer.behind.events > 0 || u.pacer.forgivenEvents > 0) {
     line += style.yellow(`  behind by ${n(u.pacer.behind.events)} events: target not reached`);
@@ -44,8 +58,12 @@ export function summaryView(r: ProduceResult, style: Style): string {
         (w.minDeviationPct !== null ? ` (deviation ${w.minDeviationPct}% … +${w.maxDeviationPct}%)` : ''),
     );
   }
-  const lat = s.latencyMs ? ` (ack latency p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms)` : '';
-  lines.push(`acked ${n(s.acked)}${lat}, failed ${n(s.failed)}`);
+  const lat = s.latencyMs
+    ? ` (ack latency p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms)`
+    : '';
+  lines.push(
+    `acked ${n(s.acked)}${lat}, failed ${n(s.failed)}; ${bytes(s.bytes)} (${bytes(s.bytes / Math.max(s.elapsedMs / 1000, 0.001))}/s)`,
+  );
   if (s.targetReached === false) {
     lines.push(
       style.yellow(

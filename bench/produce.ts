@@ -144,10 +144,10 @@ function streamctl(topic: string, rate: number | null, events: number): number {
   return timed(process.execPath, args).cpu;
 }
 
-async function createTopic(topic: string): Promise<void> {
+async function createTopic(topic: string, partitions = 3): Promise<void> {
   const admin = createKafka({ brokers: brokers.split(',') }).admin();
   await admin.connect();
-  await ensureTopic(admin, topic, { partitions: 3 });
+  await ensureTopic(admin, topic, { partitions });
   await admin.disconnect();
 }
 
@@ -199,17 +199,125 @@ for (const rate of [1000, 10000]) {
     rows.push(judge(tool, rate, events, windowsOf(topic), cpu));
   }
 }
-const maxEvents = Number(process.env.BENCH_MAX_EVENTS ?? 200_000);
-for (const tool of ['streamctl', 'kafka-producer-perf-test']) {
-  const topic = `bench-${tool === 'streamctl' ? 'sc' : 'java'}-max-${runId}`;
-  console.error(`${tool} at max for ${maxEvents} events…`);
-  if (tool !== 'streamctl') await createTopic(topic);
-  const cpu = tool === 'streamctl' ? streamctl(topic, null, maxEvents) : perfTest(topic, null, maxEvents, avgSize);
-  rows.push(judge(tool, null, maxEvents, windowsOf(topic), cpu));
+// Throughput: the same record count of ~200-byte records, one partition, acks=all, as fast as each tool goes.
+const N = Number(process.env.BENCH_RECORDS ?? 300_000);
+const benchSchema = join(root, 'bench', 'bench_event.avsc');
+interface Throughput {
+  tool: string;
+  records: number;
+  seconds: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  p99Ms: number | null;
+  cpuSeconds: number;
 }
+const tput: Throughput[] = [];
+{
+  const topic = `bench-tput-sc-${runId}`;
+  const t0 = Date.now();
+  const r = timed(process.execPath, [
+    bin,
+    'produce',
+    '--schema',
+    benchSchema,
+    '--topic',
+    topic,
+    '--partitions',
+    '1',
+    '--events',
+    String(N),
+    '-o',
+    'json',
+  ]);
+  const wall = (Date.now() - t0) / 1000;
+  const summary = (JSON.parse(r.stdout) as { summary: { ackedRate: number; bytes: number; elapsedMs: number; latencyMs: { p99: number } } })
+    .summary;
+  tput.push({
+    tool: 'streamctl produce (Avro, generated)',
+    records: N,
+    seconds: Number(wall.toFixed(1)),
+    recordsPerSec: Math.round(summary.ackedRate),
+    mbPerSec: Number((summary.bytes / (summary.elapsedMs / 1000) / 1e6).toFixed(2)),
+    p99Ms: summary.latencyMs.p99,
+    cpuSeconds: Number(r.cpu.toFixed(1)),
+  });
+}
+const recordSize = Math.round(
+  execFileSync('kcat', ['-b', brokers, '-C', '-t', `bench-tput-sc-${runId}`, '-e', '-q', '-c', '2000', '-f', '%S\\n'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map(Number)
+    .reduce((a, b) => a + b, 0) / 2000,
+);
+{
+  const topic = `bench-tput-java-${runId}`;
+  await createTopic(topic, 1);
+  const t0 = Date.now();
+  const r = timed('java', [
+    '-Xmx512m',
+    '-cp',
+    toolsClasspath(),
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    topic,
+    '--num-records',
+    String(N),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${brokers}`,
+    'acks=all',
+    'enable.idempotence=true',
+  ]);
+  const wall = (Date.now() - t0) / 1000;
+  // Last line: "N records sent, R records/sec (M MB/sec), … ms avg latency, … 99th, …"
+  const last = r.stdout.trim().split('\n').pop()!;
+  const m = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\).*?(\d+) ms 99th/.exec(last);
+  tput.push({
+    tool: 'kafka-producer-perf-test (random bytes)',
+    records: N,
+    seconds: Number(wall.toFixed(1)),
+    recordsPerSec: Math.round(Number(m?.[1] ?? 0)),
+    mbPerSec: Number(m?.[2] ?? 0),
+    p99Ms: m ? Number(m[3]) : null,
+    cpuSeconds: Number(r.cpu.toFixed(1)),
+  });
+}
+{
+  const topic = `bench-tput-kcat-${runId}`;
+  await createTopic(topic, 1);
+  const file = join(root, 'node_modules', '.cache', `kcat-${runId}.txt`);
+  mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+  const line = 'x'.repeat(recordSize) + '\n';
+  writeFileSync(file, line.repeat(N));
+  const t0 = Date.now();
+  const r = timed('kcat', ['-P', '-b', brokers, '-t', topic, '-X', 'acks=all', '-X', 'enable.idempotence=true', '-l', file]);
+  const wall = (Date.now() - t0) / 1000;
+  tput.push({
+    tool: 'kcat -P (librdkafka, file of lines)',
+    records: N,
+    seconds: Number(wall.toFixed(1)),
+    recordsPerSec: Math.round(N / wall),
+    mbPerSec: Number(((N * recordSize) / wall / 1e6).toFixed(2)),
+    p99Ms: null,
+    cpuSeconds: Number(r.cpu.toFixed(1)),
+  });
+}
+const java = tput.find((t) => t.tool.startsWith('kafka-producer-perf-test'))!;
 
 const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
-const head = `\n## produce pacing and throughput — ${new Date().toISOString().slice(0, 10)}\n\nMachine: ${cpus().length} × ${cpuModel}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Kafka ${VERSIONS.kafka} (1 broker, local platform), record ≈ ${avgSize} B (TransactionEvent, Avro), acks=all, idempotent. Run: \`npm run bench:produce\` (${SECONDS} s per paced run). Windows are 1 s buckets of the records' CreateTime, read back with kcat; both tools measured the same way in the same run.\n\n`;
+const tputTable = [
+  `\n### Throughput: ${N} records of ~${recordSize} B, one partition, acks=all, idempotent\n`,
+  '| tool | records | wall s | records/s | MB/s | p99 ack latency | CPU s | vs perf-test |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...tput.map(
+    (t) =>
+      `| ${t.tool} | ${t.records} | ${t.seconds} | ${t.recordsPerSec} | ${t.mbPerSec} | ${t.p99Ms === null ? '-' : `${t.p99Ms} ms`} | ${t.cpuSeconds} | ${(t.recordsPerSec / java.recordsPerSec).toFixed(2)}× |`,
+  ),
+].join('\n');
+const head = `\n## produce pacing and throughput — ${new Date().toISOString().slice(0, 10)}\n\nMachine: ${cpus().length} × ${cpuModel}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Kafka ${VERSIONS.kafka} (1 broker, local platform), record ≈ ${avgSize} B (TransactionEvent, Avro), acks=all, idempotent. Run: \`npm run bench:produce\` (${SECONDS} s per paced run). Pacing windows are 1 s buckets of the records' CreateTime, read back with kcat; both tools measured the same way in the same run.\n\n`;
 const table = [
   '| tool | target | records | total vs target | complete 1 s windows | min–max per window | worst window | windows within ±1% | achieved/s | CPU s |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -224,5 +332,5 @@ if (!existsSync(doc) || !readFileSync(doc, 'utf8').trim())
     doc,
     '# Benchmarks\n\nMeasured, not timed in tests. Each section is one run, its tools side by side on the same machine at the same time.\n',
   );
-appendFileSync(doc, head + table + '\n');
-console.log(head + table);
+appendFileSync(doc, head + '### Pacing\n\n' + table + '\n' + tputTable + '\n');
+console.log(head + table + tputTable);

@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { main: 'src/main.ts' },
+  // The produce worker is an entry of its own: a worker thread loads it by file, next to
+  // the bundle (see src/produce/worker-source.ts).
+  entry: { main: 'src/main.ts', 'produce-worker': 'src/produce/worker.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

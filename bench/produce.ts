@@ -19,6 +19,7 @@ import { resolveConfig } from '../src/config/index.js';
 import { resolveEndpoints } from '../src/config/endpoints.js';
 import { createKafka } from '../src/kafka/client.js';
 import { ensureTopic } from '../src/kafka/topics.js';
+import { JavaCompatiblePartitioner } from '../src/produce/partitioner.js';
 import { VERSIONS } from '../src/platform/versions.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -303,6 +304,44 @@ const recordSize = Math.round(
     mbPerSec: Number(((N * recordSize) / wall / 1e6).toFixed(2)),
     p99Ms: null,
     cpuSeconds: Number(r.cpu.toFixed(1)),
+  });
+}
+{
+  // The ceiling of anything streamctl can do in JavaScript: kafkajs alone, sending values
+  // built once, of the same size, with streamctl's producer settings, batch size and
+  // in-flight limit, in this process.
+  const topic = `bench-tput-kafkajs-${runId}`;
+  await createTopic(topic, 1);
+  const producer = createKafka({ brokers: brokers.split(',') }).producer({
+    createPartitioner: JavaCompatiblePartitioner,
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  const value = Buffer.alloc(recordSize, 0x61);
+  const batch = Array.from({ length: 500 }, (_, i) => ({ key: Buffer.from(`acc-${100_000 + i}`), value }));
+  const inflight = new Set<Promise<unknown>>();
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  for (let sent = 0; sent < N; sent += batch.length) {
+    const messages = N - sent < batch.length ? batch.slice(0, N - sent) : batch;
+    const p: Promise<unknown> = producer.sendBatch({ topicMessages: [{ topic, messages }], acks: -1 }).finally(() => inflight.delete(p));
+    inflight.add(p);
+    if (inflight.size >= 8) await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+  const wall = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await producer.disconnect();
+  tput.push({
+    tool: 'kafkajs alone (values built once)',
+    records: N,
+    seconds: Number(wall.toFixed(1)),
+    recordsPerSec: Math.round(N / wall),
+    mbPerSec: Number(((N * recordSize) / wall / 1e6).toFixed(2)),
+    p99Ms: null,
+    cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
   });
 }
 const java = tput.find((t) => t.tool.startsWith('kafka-producer-perf-test'))!;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolveConfig, type Config, type DeepPartial } from '../config/index.js';
+export { assertWritable } from '../config/index.js';
 import type { Io } from '../io.js';
 import { createProgressRenderer } from '../output/progress.js';
 import { print, type OutputFormat, type Printable } from '../output/printer.js';
@@ -15,8 +16,10 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
+/** The configuration for this run: files, environment, flags, and the context --context names. */
 export function loadConfig(io: Io, flags?: DeepPartial<Config>): Config {
-  return resolveConfig({ env: io.env, cwd: io.cwd, ...(flags ? { flags } : {}) });
+  const context = io.configFlags?.context;
+  return resolveConfig({ env: io.env, cwd: io.cwd, ...(flags ? { flags } : {}), ...(context !== undefined ? { context } : {}) });
 }
 
 export function printResult<T>(io: Io, cmd: Command, result: Printable<T>): void {

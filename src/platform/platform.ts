@@ -111,11 +111,18 @@ export async function platformUp(dev: DevConfig, options: UpOptions = {}, deps: 
   // A running platform keeps the ports and topology it was started with.
   const ports = previous && alive.size > 0 ? previous.ports : portsOf(dev);
   const brokers = previous && alive.size > 0 ? previous.brokers : dev.brokers;
+  const running = previous && alive.size > 0;
+  if (running && dev.secure && !previous.secure) {
+    throw new ConfigError('the local platform is already running without the secure listener', {
+      hint: 'run `streamctl dev down` first, then `streamctl dev up --secure`',
+    });
+  }
+  const secure = running ? previous.secure === true : dev.secure;
 
   const java = findJava(17, env);
   const java21 = findJava(21, env);
   const pgBin = findPostgresBin(env);
-  const services = buildServices({ layout, ports, brokers, java, java21, pgBin });
+  const services = buildServices({ layout, ports, brokers, java, java21, pgBin, secure });
   if (alive.size > 0 && services.every((s) => alive.has(s.id))) {
     const status = await platformStatus(dev);
     if (allHealthy(status)) return { alreadyRunning: true, started: [], status };
@@ -135,7 +142,9 @@ export async function platformUp(dev: DevConfig, options: UpOptions = {}, deps: 
   }
 
   const state: PlatformState =
-    previous && alive.size > 0 ? previous : { version: 1, brokers, ports, startedAt: new Date().toISOString(), services: {} };
+    previous && alive.size > 0
+      ? previous
+      : { version: 1, brokers, ports, ...(secure ? { secure } : {}), startedAt: new Date().toISOString(), services: {} };
   const started: ServiceDef[] = [];
   try {
     for (const s of toStart) {

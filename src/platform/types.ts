@@ -28,6 +28,8 @@ export interface PlatformState {
   version: 1;
   brokers: number;
   ports: Record<PortName, number>;
+  /** Kafka runs with the SASL_SSL listener of `dev up --secure`. Absent: false. */
+  secure?: boolean;
   startedAt: string;
   services: Record<
     string,

@@ -99,6 +99,92 @@ export function formatDecimal(unscaled: bigint, scale: number): string {
   return negative ? `-${digits}` : digits;
 }
 
+// 10^0 … 10^15: exact doubles, the range of the BigInt-free path below.
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+const SAFE = 2 ** 53;
+
+/**
+ * The unscaled value of a plain decimal string at `scale` ("12.3" at scale 2 → 1230) as an
+ * exact JS integer, without BigInt: encoding needs it for every decimal field of every event,
+ * and the BigInt route cost more than generating the event. Undefined when the string is
+ * anything else — an exponent, a "+", spaces, more fractional digits than the scale, or a
+ * scaled value beyond 2^53 — so callers fall back to parseDecimalText, which also knows what
+ * to say about misfits.
+ */
+export function plainDecimalUnscaled(text: string, scale: number): number | undefined {
+  const length = text.length;
+  let i = 0;
+  let negative = false;
+  if (length > 0 && text.charCodeAt(0) === 45) {
+    negative = true;
+    i = 1;
+  }
+  let n = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      // Past this, n × 10 + 9 would no longer be exact.
+      if (n > 9e14) return undefined;
+      n = n * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) {
+      frac = 0;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0) return undefined;
+  const shift = scale - (frac < 0 ? 0 : frac);
+  if (shift < 0 || shift > 15) return undefined;
+  const scaled = n * (POW10[shift] as number);
+  if (scaled >= SAFE) return undefined;
+  return negative && scaled !== 0 ? -scaled : scaled;
+}
+
+// 2^(8·L−1): the first value that needs more than L bytes, for L = 0 … 7.
+const BYTE_LIMITS = Array.from({ length: 8 }, (_, l) => (l === 0 ? 0 : 2 ** (8 * l - 1)));
+
+/**
+ * bigintToTwosComplement for a safe integer (|n| < 2^53, at most 7 bytes unless `size` asks
+ * for more), on doubles: the bytes of |n| − 1 inverted for negatives, so no step leaves the
+ * exact range.
+ */
+export function safeIntToTwosComplement(n: number, size?: number): Buffer | undefined {
+  let length = twosComplementLength(n);
+  if (size !== undefined) {
+    if (length > size) return undefined;
+    length = size;
+  }
+  const buf = Buffer.allocUnsafe(length);
+  writeTwosComplement(buf, 0, length, n);
+  return buf;
+}
+
+function twosComplementLength(n: number): number {
+  let length = 1;
+  while (n < -(BYTE_LIMITS[length] as number) || n >= (BYTE_LIMITS[length] as number)) length++;
+  return length;
+}
+
+function writeTwosComplement(buf: Buffer, pos: number, length: number, n: number): void {
+  const flip = n < 0 ? 0xff : 0;
+  let v = n < 0 ? -n - 1 : n;
+  for (let i = pos + length - 1; i >= pos; i--) {
+    buf[i] = (v % 256) ^ flip;
+    v = Math.floor(v / 256);
+  }
+}
+
+/** The part of avsc's Tap (not in its typings) that DecimalType writes to. */
+interface Tap {
+  buf: Buffer;
+  pos: number;
+  writeLong(n: number): void;
+}
+
 /** Big-endian two's complement, minimal length (what Avro decimal bytes hold). */
 export function bigintToTwosComplement(n: bigint, size?: number): Buffer | undefined {
   let length = 1;
@@ -163,11 +249,50 @@ export class DecimalType extends avro.types.LogicalType {
     return formatDecimal(twosComplementToBigint(buf), this.scale);
   }
 
+  /** The unscaled value of a plain decimal string below 2^53; NaN when it has too many digits; undefined: ask BigInt. */
+  private safeUnscaled(value: string): number | undefined {
+    const unscaled = plainDecimalUnscaled(value, this.scale);
+    // Below 2^53 there are at most 16 digits, so only a smaller precision can be exceeded.
+    if (unscaled !== undefined && this.precision < 16 && Math.abs(unscaled) >= (POW10[this.precision] as number)) return NaN;
+    return unscaled;
+  }
+
   protected override _toValue(value: unknown): Buffer | undefined {
     if (typeof value !== 'string') return undefined;
+    const unscaled = this.safeUnscaled(value);
+    if (unscaled !== undefined) return Number.isNaN(unscaled) ? undefined : safeIntToTwosComplement(unscaled, this.fixedSize);
     const parts = parseDecimalText(value);
     if (!parts || decimalFitError(parts, this.precision, this.scale)) return undefined;
     return bigintToTwosComplement(rescaleDecimal(parts, this.scale), this.fixedSize);
+  }
+
+  // avsc picks the branch of an optional decimal by converting the value (_check calls
+  // _toValue), then converts it again to write it. These two overrides of avsc 5 internals
+  // check without allocating and write straight into avsc's buffer.
+
+  _check(value: unknown, _flags?: unknown, hook?: (value: unknown, type: avro.Type) => void): boolean {
+    let ok = false;
+    if (typeof value === 'string') {
+      const unscaled = this.safeUnscaled(value);
+      ok = unscaled === undefined ? this._toValue(value) !== undefined : !Number.isNaN(unscaled);
+    }
+    if (!ok) hook?.(value, this);
+    return ok;
+  }
+
+  _write(tap: Tap, value: unknown): void {
+    const unscaled = typeof value === 'string' ? this.safeUnscaled(value) : undefined;
+    if (unscaled === undefined || Number.isNaN(unscaled)) {
+      // The BigInt path, and avsc's error for a value that does not fit.
+      (avro.types.LogicalType.prototype as unknown as { _write(tap: Tap, value: unknown): void })._write.call(this, tap, value);
+      return;
+    }
+    const length = this.fixedSize ?? twosComplementLength(unscaled);
+    if (this.fixedSize === undefined) tap.writeLong(length);
+    const pos = tap.pos;
+    tap.pos += length;
+    // Past the end avsc writes nothing and reports the overflow from pos, as here.
+    if (tap.pos <= tap.buf.length) writeTwosComplement(tap.buf, pos, length, unscaled);
   }
 
   protected override _resolve(type: avro.Type): ((value: unknown) => unknown) | undefined {

@@ -1,17 +1,31 @@
+import { availableParallelism } from 'node:os';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import kafkajs from 'kafkajs';
 import type avro from 'avsc';
 import { CheckFailedError, ConnectionError, StreamctlError, UsageError, describeCause } from '../errors.js';
 import { compressionType, registerCodecs, type Compression } from '../kafka/codecs.js';
 import { describeKafkaError, kafkaConnectionError, withDeadline } from '../kafka/client.js';
 import { ensureTopic } from '../kafka/topics.js';
 import type { RegistryClient } from '../registry/client.js';
-import { createGenerator, type DataGenerator } from './datagen.js';
+import { createGenerator } from './datagen.js';
 import { parseAvroSchema } from './logical-types.js';
 import { Pacer, realClock, type Clock, type PacerStatus } from './pacer.js';
-import { createRng, randomSeed } from './random.js';
+import { JavaCompatiblePartitioner } from './partitioner.js';
+import { randomSeed } from './random.js';
 import type { LoadShape } from './rate.js';
+import {
+  InThreadSource,
+  generatedEvents,
+  keyOf,
+  type EventSource,
+  type GenerationOptions,
+  type ReadyEvent,
+  type StreamSpec,
+  type ValueFormat,
+} from './source.js';
 import { RunStats, type LiveStats, type RunSummary } from './stats.js';
+import { WorkerSource, workerEntry } from './worker-source.js';
+
+export { SEEDED_EPOCH_MS, type ValueFormat } from './source.js';
 
 /** Where one kind of event comes from and goes to. */
 export interface StreamPlan {
@@ -29,7 +43,6 @@ export interface StreamPlan {
 }
 
 export type Acks = -1 | 0 | 1;
-export type ValueFormat = 'avro' | 'json';
 
 export interface ProduceOptions {
   streams: StreamPlan[];
@@ -59,8 +72,22 @@ export interface ProduceOptions {
   replicationFactor?: number;
   /** Most events per produce request. Default: 500. */
   maxBatch?: number;
-  /** Produce requests awaiting their acks at once (non-transactional). Default: 8. */
+  /**
+   * Produce requests awaiting their acks at once (non-transactional). Default: 1 with acks=all,
+   * 8 otherwise. The idempotent producer of kafkajs puts one request per broker on the wire at a
+   * time anyway, and concurrent sendBatch calls can reach it out of order (while it connects,
+   * or retries after a broker failure), which would reorder events, keyed ones included, and
+   * break --seed's byte-for-byte repeat. Throughput is the same: the next batch is made while
+   * one is in flight.
+   */
   maxInFlight?: number;
+  /**
+   * Where generated events are made: on a worker thread ahead of the pacer, or on the main
+   * thread when they are due. Default: auto — the worker for peak rates from 20k/s (and max)
+   * on more than one core when the bundle has it (dist/produce-worker.js); the main thread
+   * otherwise, under vitest (TypeScript sources), and for --input (read on the main thread).
+   */
+  generateIn?: 'auto' | 'main' | 'worker';
   /** Longest wait for Kafka while connecting and preparing topics. Default: 10 s. */
   connectTimeoutMs?: number;
 }
@@ -96,28 +123,10 @@ export interface ProduceResult {
   summary: RunSummary;
 }
 
-/** Base of event timestamps in seeded runs: a fixed instant, so that a seed repeats a run byte for byte. */
-export const SEEDED_EPOCH_MS = Date.UTC(2026, 0, 1);
-
 interface Prepared {
   plan: StreamPlan;
-  type: avro.Type;
-  header: Buffer | undefined;
-  generator: DataGenerator | undefined;
-  keyPath: string[] | undefined;
-  weight: number;
+  spec: StreamSpec;
   events: number;
-}
-
-function keyOf(value: unknown, path: string[] | undefined): string | null {
-  if (!path) return null;
-  let v: unknown = value;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return null;
-    v = (v as Record<string, unknown>)[p];
-  }
-  if (v === null || v === undefined) return null;
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 type FieldList = { name: string; type: avro.Type }[];
@@ -147,20 +156,15 @@ function checkKeyField(type: avro.Type, path: string[], topic: string): void {
 }
 
 /**
- * Parses the streams' schemas, checks their key fields and sets up their
- * generators and the seeded choice between streams; shared by a real run and
- * --dry-run so both make the same events from the same seed.
+ * Parses the streams' schemas and checks their key fields and generators, so that nothing is
+ * created or registered for a run that can't make its events; and says how a run generates
+ * them, which a real run and --dry-run share so that both make the same events from a seed.
  */
 function prepareStreams(
   options: Pick<ProduceOptions, 'streams' | 'input' | 'shape' | 'seed'>,
   seed: number,
-): { prepared: Prepared[]; choose: () => Prepared; countEvent: () => void } {
-  // Seeded runs take their timestamps from a fixed clock that advances with the schedule,
-  // so the same seed gives the same bytes; unseeded runs stamp events with wall time.
-  const rate = Number.isFinite(options.shape.peakRate) && options.shape.peakRate > 0 ? options.shape.peakRate : 1000;
-  let eventNo = 0;
-  const now = options.seed !== undefined ? () => SEEDED_EPOCH_MS + Math.floor((eventNo * 1000) / rate) : Date.now;
-  const prepared: Prepared[] = options.streams.map((plan, i) => {
+): { prepared: Prepared[]; generation: GenerationOptions } {
+  const prepared: Prepared[] = options.streams.map((plan) => {
     let type: avro.Type;
     try {
       type = parseAvroSchema(plan.schemaText);
@@ -171,28 +175,46 @@ function prepareStreams(
     }
     const keyPath = plan.key ? plan.key.split('.') : undefined;
     if (keyPath) checkKeyField(type, keyPath, plan.topic);
-    return {
-      plan,
-      type,
-      header: undefined,
-      generator: options.input ? undefined : createGenerator(plan.schemaText, { seed: (seed + i * 7919) >>> 0, now }),
-      keyPath,
-      weight: plan.weight ?? 1,
-      events: 0,
-    };
+    // Compiling a generator is where invalid arg.properties show; its events come later, from the source.
+    if (!options.input) createGenerator(plan.schemaText, { seed });
+    const spec: StreamSpec = { topic: plan.topic, schemaText: plan.schemaText, weight: plan.weight ?? 1, ...(keyPath ? { keyPath } : {}) };
+    return { plan, spec, events: 0 };
   });
-  const pick = createRng((seed ^ 0x5bd1e995) >>> 0);
-  const totalWeight = prepared.reduce((n, p) => n + p.weight, 0);
-  const choose = (): Prepared => {
-    if (prepared.length === 1) return prepared[0]!;
-    let r = pick.next() * totalWeight;
-    for (const p of prepared) {
-      r -= p.weight;
-      if (r < 0) return p;
-    }
-    return prepared[prepared.length - 1]!;
+  // Seeded runs take their timestamps from a fixed clock that advances with the schedule,
+  // so the same seed gives the same bytes; unseeded runs stamp events with wall time.
+  const rate = Number.isFinite(options.shape.peakRate) && options.shape.peakRate > 0 ? options.shape.peakRate : 1000;
+  const generation: GenerationOptions = {
+    streams: prepared.map((p) => p.spec),
+    seed,
+    ...(options.seed !== undefined ? { seededRate: rate } : {}),
   };
-  return { prepared, choose, countEvent: () => void eventNo++ };
+  return { prepared, generation };
+}
+
+/** Peak rates from which generation moves to a worker thread by default. */
+const WORKER_MIN_RATE = 20_000;
+/** Chunks (of up to a batch each) the worker makes ahead; also at most this long ahead at the peak rate. */
+const MAX_PREFETCH_CHUNKS = 16;
+const MAX_PREFETCH_MS = 100;
+
+async function openSource(
+  options: ProduceOptions,
+  generation: GenerationOptions,
+  format: ValueFormat,
+  maxBatch: number,
+): Promise<EventSource> {
+  const peak = options.shape.peakRate;
+  const mode = options.generateIn ?? 'auto';
+  // On one core a worker only adds its handovers to the same CPU time.
+  const worker =
+    !options.input &&
+    (mode === 'worker' || (mode === 'auto' && peak >= WORKER_MIN_RATE && availableParallelism() > 1 && workerEntry() !== undefined));
+  if (!worker) return new InThreadSource({ ...generation, format, ...(options.input ? { input: options.input } : {}) });
+  const chunkEvents = Math.min(maxBatch, 1000);
+  const prefetchChunks = Number.isFinite(peak)
+    ? Math.min(MAX_PREFETCH_CHUNKS, Math.max(2, Math.ceil((peak * MAX_PREFETCH_MS) / 1000 / chunkEvents)))
+    : MAX_PREFETCH_CHUNKS;
+  return WorkerSource.start({ ...generation, format, chunkEvents, prefetchChunks });
 }
 
 /** One event as --dry-run shows it. */
@@ -209,13 +231,13 @@ export interface DryRunEvent {
  */
 export function dryRunEvents(options: Pick<ProduceOptions, 'streams' | 'shape' | 'seed'>, count: number): DryRunEvent[] {
   const seed = options.seed ?? randomSeed();
-  const { choose, countEvent } = prepareStreams(options, seed);
+  const { prepared, generation } = prepareStreams(options, seed);
+  const events = generatedEvents(generation);
   const out: DryRunEvent[] = [];
   for (let i = 0; i < count; i++) {
-    const s = choose();
-    const value = s.generator!.next();
-    countEvent();
-    out.push({ topic: s.plan.topic, key: keyOf(value, s.keyPath), value: JSON.parse(JSON.stringify(value, bytesAsCodePoints)) });
+    const { stream, value } = events.next();
+    const { spec } = prepared[stream] as Prepared;
+    out.push({ topic: spec.topic, key: keyOf(value, spec.keyPath), value: JSON.parse(JSON.stringify(value, bytesAsCodePoints)) });
   }
   return out;
 }
@@ -245,7 +267,7 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
     throw new UsageError('transactions need --acks all', { hint: 'drop --acks or use --acks all with --transactional-id' });
   if (compression !== 'none') await registerCodecs();
 
-  const { prepared, choose, countEvent } = prepareStreams(options, seed);
+  const { prepared, generation } = prepareStreams(options, seed);
 
   // Topics and schemas first: nothing is produced unless every stream can be written.
   const admin = deps.kafka.admin();
@@ -307,13 +329,13 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
       const header = Buffer.alloc(5);
       header.writeUInt8(0, 0);
       header.writeInt32BE(id, 1);
-      p.header = header;
+      p.spec.header = header;
       topics[i]!.schemaId = id;
     }
   }
 
   const producer: Producer = deps.kafka.producer({
-    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+    createPartitioner: JavaCompatiblePartitioner,
     idempotent: acks === -1,
     ...(options.transactionalId ? { transactionalId: options.transactionalId, maxInFlightRequests: 1 } : { maxInFlightRequests: 5 }),
     allowAutoTopicCreation: false,
@@ -328,11 +350,19 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
     throw kafkaConnectionError('connect the producer', deps.brokers ?? [], err);
   }
 
+  const maxBatch = options.maxBatch ?? 500;
+  let source: EventSource;
+  try {
+    source = await openSource(options, generation, format, maxBatch);
+  } catch (err) {
+    await producer.disconnect().catch(() => {});
+    throw err;
+  }
   const pacer = new Pacer({
     shape: options.shape,
     ...(options.events !== undefined ? { events: options.events } : {}),
     ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
-    maxBatch: options.maxBatch ?? 500,
+    maxBatch,
     clock,
   });
   const onAbort = () => pacer.stop();
@@ -344,24 +374,26 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
     ? setInterval(() => deps.onLive!({ pacer: pacer.status(), stats: stats.live(clock.now()), limits }), 250)
     : undefined;
 
-  const inputIterator = options.input?.[Symbol.asyncIterator]();
   let firstError: unknown;
   let inputError: unknown;
   const inflight = new Set<Promise<void>>();
-  const maxInFlight = options.transactionalId ? 1 : (options.maxInFlight ?? 8);
+  const maxInFlight = options.transactionalId ? 1 : (options.maxInFlight ?? (acks === -1 ? 1 : 8));
   let transaction: Awaited<ReturnType<Producer['transaction']>> | undefined;
   let inTransaction: { count: number; sentAt: number }[] = [];
   let transactions = 0;
   const transactionSize = options.transactionSize ?? 1000;
   const compressionCode = compressionType(compression);
-  const toBatch = (list: { topic: string; message: Message }[]) => {
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of list) {
-      let messages = byTopic.get(topic);
-      if (!messages) byTopic.set(topic, (messages = []));
-      messages.push(message);
+  // A ReadyEvent is a kafkajs Message (key, value) with its stream index besides, which kafkajs ignores.
+  const toBatch = (list: ReadyEvent[]) => {
+    let topicMessages: { topic: string; messages: Message[] }[];
+    if (prepared.length === 1) {
+      topicMessages = [{ topic: prepared[0]!.plan.topic, messages: list }];
+    } else {
+      const byStream = prepared.map((): Message[] => []);
+      for (const e of list) byStream[e.stream]!.push(e);
+      topicMessages = prepared.map((p, i) => ({ topic: p.plan.topic, messages: byStream[i]! })).filter((t) => t.messages.length > 0);
     }
-    return { topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks, compression: compressionCode };
+    return { topicMessages, acks, compression: compressionCode };
   };
 
   const commit = async () => {
@@ -386,47 +418,22 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
   try {
     for await (const n of pacer) {
       if (firstError) break;
-      const built: { topic: string; message: Message }[] = [];
-      let bytes = 0;
-      let count = 0;
-      for (let i = 0; i < n; i++) {
-        const s = choose();
-        let value: unknown;
-        if (inputIterator) {
-          let r: IteratorResult<unknown>;
-          try {
-            r = await inputIterator.next();
-          } catch (err) {
-            // A bad line ends the run: the events before it still go out (this batch
-            // included), and the error says so, so nothing is lost silently.
-            inputError = err;
-            pacer.stop();
-            break;
-          }
-          if (r.done) {
-            pacer.stop();
-            break;
-          }
-          value = r.value;
-        } else {
-          value = s.generator!.next();
-        }
-        countEvent();
-        let buf: Buffer;
-        try {
-          buf = format === 'avro' ? Buffer.concat([s.header!, s.type.toBuffer(value)]) : Buffer.from(JSON.stringify(value));
-        } catch (err) {
-          throw new UsageError(`unable to encode an event for ${s.plan.topic}: ${describeCause(err)}`, { cause: err });
-        }
-        bytes += buf.length;
-        count++;
-        s.events++;
-        built.push({ topic: s.plan.topic, message: { key: keyOf(value, s.keyPath), value: buf } });
+      const { events: built, bytes, end } = await source.take(n);
+      if (end) {
+        // The input ran out or has a bad line: the events before it still go out (this batch
+        // included), and a bad line's error says so, so nothing is lost silently.
+        inputError = end.error;
+        pacer.stop();
       }
+      const count = built.length;
       if (count === 0) {
         if (inputError || pacer.status().done) break;
         continue;
       }
+      // Room is awaited after the batch is made, so that making it overlaps the sends in flight.
+      if (inflight.size >= maxInFlight) await Promise.race(inflight);
+      if (firstError) break;
+      for (const e of built) prepared[e.stream]!.events++;
       const sentAt = clock.now();
       stats.recordSent(count, bytes, sentAt);
       if (options.transactionalId) {
@@ -465,7 +472,6 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
         )
         .finally(() => inflight.delete(p));
       inflight.add(p);
-      if (inflight.size >= maxInFlight) await Promise.race(inflight);
     }
     await Promise.all(inflight);
     await commit();
@@ -473,6 +479,7 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
     if (live) clearInterval(live);
     deps.signal?.removeEventListener('abort', onAbort);
     pacer.stop();
+    await source.close();
     await Promise.all(inflight).catch(() => {});
     if (transaction) await transaction.abort().catch(() => {});
     await producer.disconnect().catch(() => {});

@@ -4,6 +4,7 @@ import type { RegisteredSchema } from '../registry/client.js';
 import { displayPath, projectMappings, type RegistryApi, type SchemaDeps } from './check-run.js';
 import type { CompatibilityLevel } from './compat.js';
 import { diffSchemas, type SchemaChange } from './diff.js';
+import { mapLimit } from './limit.js';
 import { parseSchemaOrThrow } from './parse.js';
 import { findSubject } from './subjects.js';
 import type { SchemasConfig } from '../config/index.js';
@@ -20,20 +21,6 @@ export interface SubjectSummary {
 export interface ListResult {
   registry: string;
   subjects: SubjectSummary[];
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; a registry with hundreds of subjects shouldn't get hundreds of requests at once. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 function needRegistry(deps: Pick<SchemaDeps, 'registry'>): RegistryApi {

@@ -1,5 +1,5 @@
 import avro from 'avsc';
-import { CheckFailedError } from '../errors.js';
+import { ExitCode, StreamctlError } from '../errors.js';
 import { indexJson, JsonScanError, lineColumnAt, type JsonPositions } from './json-positions.js';
 import { lintSchema } from './lint.js';
 import { buildModel, isPrimitiveName, SchemaModelError, type SchemaModel } from './model.js';
@@ -29,7 +29,8 @@ export interface ParsedSchema {
   /**
    * avsc's Type, for encoding and decoding. Undefined when avsc refuses the
    * schema for a reason lintSchema reports as an error (an invalid default,
-   * name or enum symbol): such a schema can be checked but not used.
+   * name or enum symbol): such a schema can be checked but not used. Also
+   * undefined when parsed with `{ types: false }`.
    */
   type: avro.Type | undefined;
   /** avsc's reason, when `type` is undefined. */
@@ -38,8 +39,12 @@ export interface ParsedSchema {
 
 export type ParseResult = { ok: true; schema: ParsedSchema } | { ok: false; error: SchemaSourceError };
 
-/** Thrown by parseSchemaOrThrow. A broken schema is a failed check (exit 1), like an incompatible one. */
-export class SchemaParseError extends CheckFailedError {
+/**
+ * Thrown by parseSchemaOrThrow. A file that is not an Avro schema at all
+ * (broken JSON, an unknown type) is bad input, like a bad flag: exit 2. An
+ * incompatible or badly linted schema is a failed check instead (exit 1).
+ */
+export class SchemaParseError extends StreamctlError {
   readonly file: string;
   readonly line: number;
   readonly column: number;
@@ -47,7 +52,11 @@ export class SchemaParseError extends CheckFailedError {
   readonly detail: string;
 
   constructor(error: SchemaSourceError) {
-    super(`${error.file}:${error.line}:${error.column}: ${error.message}`, error.hint === undefined ? {} : { hint: error.hint });
+    super(
+      `${error.file}:${error.line}:${error.column}: ${error.message}`,
+      ExitCode.Usage,
+      error.hint === undefined ? {} : { hint: error.hint },
+    );
     this.file = error.file;
     this.line = error.line;
     this.column = error.column;
@@ -55,8 +64,17 @@ export class SchemaParseError extends CheckFailedError {
   }
 }
 
+export interface ParseOptions {
+  /**
+   * Build avsc's Type too. Default: true. A registered version that is only a
+   * baseline for compatibility needs just the model, and the Type is most of
+   * the cost of parsing (it matters when a check reads thousands of versions).
+   */
+  types?: boolean;
+}
+
 /** Reads the text of an .avsc file; `file` only names it in errors. */
-export function parseSchema(text: string, file: string): ParseResult {
+export function parseSchema(text: string, file: string, options: ParseOptions = {}): ParseResult {
   // A byte-order mark becomes a space, which JSON allows, so offsets stay those of `text`.
   const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const fail = (offset: number, message: string, hint?: string): ParseResult => ({
@@ -82,6 +100,7 @@ export function parseSchema(text: string, file: string): ParseResult {
   }
 
   const parsed: ParsedSchema = { file, text, json, model, positions, type: undefined };
+  if (options.types === false) return { ok: true, schema: parsed };
   try {
     parsed.type = avscType(json);
     return { ok: true, schema: parsed };

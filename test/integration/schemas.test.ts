@@ -17,6 +17,12 @@ const V1 = payment([f('id', 'string'), f('amount', 'double')]);
 const V2 = payment([f('id', 'string'), f('amount', 'double'), f('fee', 'double', { default: 0 })]);
 const FEE_NO_DEFAULT = payment([f('id', 'string'), f('amount', 'double'), f('fee', 'double')]);
 const V2_NULLABLE = payment([f('id', 'string'), f('amount', 'double'), f('memo', ['null', 'string'], { default: null })]);
+/** Old readers need "amount" (no default in v1): forward-incompatible, backward-compatible. */
+const DROP_AMOUNT = payment([f('id', 'string')]);
+/** Incompatible both ways. */
+const AMOUNT_AS_STRING = payment([f('id', 'string'), f('amount', 'string')]);
+/** v1 with a default for "amount", so later readers can do without it. */
+const AMOUNT_DEFAULT = payment([f('id', 'string'), f('amount', 'double', { default: 0 })]);
 
 let url: string;
 const dirs: string[] = [];
@@ -56,6 +62,32 @@ const registryGet = async <T>(path: string): Promise<{ status: number; body: T }
   const res = await fetch(`${url}${path}`);
   return { status: res.status, body: (await res.json()) as T };
 };
+
+const registrySend = async <T>(method: string, path: string, body: unknown): Promise<T> => {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+};
+
+/**
+ * The registry's own verdict at the subject's level. Apicurio 3.3 checks only
+ * the latest version on `versions/latest`, and every version on `versions`
+ * (whether or not the level is transitive), so `versions/latest` is the
+ * verdict of a plain level and `versions` that of a transitive one.
+ */
+const registryVerdict = async (subject: string, schema: unknown, against: 'versions/latest' | 'versions'): Promise<boolean> =>
+  (
+    await registrySend<{ is_compatible: boolean }>('POST', `/compatibility/subjects/${subject}/${against}`, {
+      schema: JSON.stringify(schema),
+    })
+  ).is_compatible;
+
+const setRegistryLevel = (subject: string, level: string) => registrySend('PUT', `/config/${subject}`, { compatibility: level });
 
 describe('streamctl schemas against the real registry', () => {
   it('registers a new subject, then reports it unchanged with the same id and no new version', async () => {
@@ -189,6 +221,19 @@ describe('streamctl schemas against the real registry', () => {
     expect((await registryGet<{ compatibilityLevel: string }>(`/config/${p.subject}`)).body.compatibilityLevel).toBe('FULL_TRANSITIVE');
   });
 
+  it('exits 2 on a schema file that is not valid Avro, after the table, with file:line:col', async () => {
+    const p = project(V1);
+    expect((await p.run('schemas', 'register')).code).toBe(0);
+    writeFileSync(
+      join(p.dir, 'avro', 'payment.avsc'),
+      '{"type": "record", "name": "Payment", "fields": [{"name": "id", "type": "strnig"}]}',
+    );
+    const r = await p.run('schemas', 'check');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(new RegExp(`^${p.subject}\\s+avro/payment\\.avsc\\s+registry\\s+-\\s+invalid\\s+syntax error$`, 'm'));
+    expect(r.stderr).toBe('error: avro/payment.avsc:1:73: unknown type "strnig"\nhint: did you mean "string"?\n');
+  });
+
   it('exits 2 with one error line when the registry is unreachable', async () => {
     const p = project(V1);
     const r = await cli(['schemas', 'check'], { cwd: p.dir, env: { STREAMCTL_REGISTRY_URL: 'http://127.0.0.1:1' } });
@@ -199,5 +244,82 @@ describe('streamctl schemas against the real registry', () => {
       expect.stringMatching(/^error: unable to check schemas against the registry: schema registry at http:\/\/127\.0\.0\.1:1 unreachable/),
     ]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+/**
+ * The issue's matrix: register v1, then check a v2 that is compatible at the
+ * level and a v3 that is not (NONE accepts anything), and confirm each verdict
+ * with the registry's own check at the same level.
+ */
+const LEVELS: { level: string; v2: Json; v3: Json; v3Passes?: true }[] = [
+  { level: 'BACKWARD', v2: V2, v3: FEE_NO_DEFAULT },
+  { level: 'BACKWARD_TRANSITIVE', v2: V2_NULLABLE, v3: FEE_NO_DEFAULT },
+  { level: 'FORWARD', v2: V2, v3: DROP_AMOUNT },
+  { level: 'FORWARD_TRANSITIVE', v2: V2_NULLABLE, v3: DROP_AMOUNT },
+  { level: 'FULL', v2: V2, v3: AMOUNT_AS_STRING },
+  { level: 'FULL_TRANSITIVE', v2: V2_NULLABLE, v3: FEE_NO_DEFAULT },
+  { level: 'NONE', v2: V2, v3: AMOUNT_AS_STRING, v3Passes: true },
+];
+
+describe.each(LEVELS)('schemas check at $level agrees with the registry', ({ level, v2, v3, v3Passes }) => {
+  it(`register v1; v2 passes (exit 0) and v3 ${v3Passes ? 'passes too' : 'fails (exit 1)'}, as the registry says`, async () => {
+    const p = project(V1, { level });
+    const reg = await p.run('schemas', 'register');
+    expect(reg.code, reg.stdout + reg.stderr).toBe(0);
+    await setRegistryLevel(p.subject, level);
+    expect((await registryGet<{ compatibilityLevel: string }>(`/config/${p.subject}`)).body.compatibilityLevel).toBe(level);
+
+    p.write(v2);
+    const ok = await p.run('schemas', 'check');
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const against = level === 'NONE' ? 'registry' : 'registry v1';
+    expect(ok.stdout).toMatch(new RegExp(`^${p.subject}\\s+avro/payment\\.avsc\\s+${against}\\s+${level}\\s+compatible\\s+-$`, 'm'));
+    expect(await registryVerdict(p.subject, v2, 'versions/latest')).toBe(true);
+
+    p.write(v3);
+    const bad = await p.run('schemas', 'check');
+    expect(bad.code, bad.stdout + bad.stderr).toBe(v3Passes ? 0 : 1);
+    expect(bad.stdout).toMatch(new RegExp(`\\s${level}\\s+${v3Passes ? 'compatible' : 'incompatible'}\\s`));
+    expect(await registryVerdict(p.subject, v3, 'versions/latest')).toBe(v3Passes === true);
+    // With one version, a transitive level looks at the same one.
+    if (level.endsWith('_TRANSITIVE')) expect(await registryVerdict(p.subject, v3, 'versions')).toBe(false);
+  });
+});
+
+/**
+ * What makes a level transitive: v3 reads (or is read by) v2 but not v1. The
+ * transitive level fails it, its plain counterpart passes it, and the
+ * registry's check of all versions says the same.
+ */
+const TRANSITIVE: { level: string; plain: string; v2: Json; v3: Json }[] = [
+  { level: 'BACKWARD_TRANSITIVE', plain: 'BACKWARD', v2: V2, v3: FEE_NO_DEFAULT },
+  { level: 'FORWARD_TRANSITIVE', plain: 'FORWARD', v2: AMOUNT_DEFAULT, v3: DROP_AMOUNT },
+  { level: 'FULL_TRANSITIVE', plain: 'FULL', v2: AMOUNT_DEFAULT, v3: DROP_AMOUNT },
+];
+
+describe.each(TRANSITIVE)('schemas check at $level checks every version, as the registry does', ({ level, plain, v2, v3 }) => {
+  it(`register v1 and v2; v3 fails at ${level} against v1 and passes at ${plain}`, async () => {
+    const p = project(V1, { level });
+    expect((await p.run('schemas', 'register')).code).toBe(0);
+    p.write(v2);
+    const reg = await p.run('schemas', 'register');
+    expect(reg.code, reg.stdout + reg.stderr).toBe(0);
+    expect(reg.stdout).toMatch(/registered version 2 id \d+/);
+
+    p.write(v3);
+    const transitive = await p.run('schemas', 'check');
+    expect(transitive.code, transitive.stdout + transitive.stderr).toBe(1);
+    expect(transitive.stdout).toMatch(new RegExp(`registry v1-v2\\s+${level}\\s+incompatible`));
+    expect(transitive.stdout).toMatch(/\(v1, (backward|forward)\)$/m);
+    expect(transitive.stdout).not.toMatch(/\(v2, (backward|forward)\)$/m);
+    await setRegistryLevel(p.subject, level);
+    expect(await registryVerdict(p.subject, v3, 'versions')).toBe(false);
+
+    const latestOnly = await p.run('schemas', 'check', '--level', plain);
+    expect(latestOnly.code, latestOnly.stdout + latestOnly.stderr).toBe(0);
+    expect(latestOnly.stdout).toMatch(new RegExp(`registry v2\\s+${plain}\\s+compatible`));
+    await setRegistryLevel(p.subject, plain);
+    expect(await registryVerdict(p.subject, v3, 'versions/latest')).toBe(true);
   });
 });

@@ -7,6 +7,8 @@ import type { SchemasConfig } from '../../src/config/index.js';
 import { ConfigError, ConnectionError, UsageError } from '../../src/errors.js';
 import { nodeFs, parseAgainst, runCheck, type SchemaDeps } from '../../src/schemas/check-run.js';
 import { createGitReader } from '../../src/schemas/git.js';
+import { checkFailed } from '../../src/commands/schemas/check.js';
+import { RegistryError } from '../../src/registry/client.js';
 import { runRegister } from '../../src/schemas/register-run.js';
 import { runDiff, runList, runShow } from '../../src/schemas/inspect-run.js';
 import { FakeRegistry } from '../helpers/fake-registry.js';
@@ -259,6 +261,116 @@ describe('runCheck --against registry (in-memory registry)', () => {
       'unable to check schemas against the registry: schema registry at http://x unreachable (connect ECONNREFUSED)',
     );
     expect((err as ConnectionError).hint).toMatch(/--against git:main.*|streamctl dev up/);
+  });
+
+  it('keeps an authentication or not-JSON failure of the first call with its own hint', async () => {
+    write('schemas/payment.avsc', V1);
+    const registry = new FakeRegistry();
+    registry.getGlobalLevel = async () => {
+      throw new RegistryError(
+        'unable to read the global compatibility level: authentication failed for the schema registry at http://x (HTTP 401)',
+        'auth',
+        401,
+        { hint: 'check the registry username and password' },
+      );
+    };
+    const err = (await runCheck({ schemas: schemas(), projectDir: dir }, deps({ registry })).catch((e: unknown) => e)) as ConnectionError;
+    expect(err.message).toBe(
+      'unable to check schemas against the registry: authentication failed for the schema registry at http://x (HTTP 401)',
+    );
+    expect(err.hint).toBe('check the registry username and password');
+    expect(err.exitCode).toBe(2);
+  });
+
+  it('checks subjects concurrently, bounded, keeping their order; the same without concurrency or cache', async () => {
+    const v2 = payment([f('id', 'string'), f('amount', 'double'), f('fee', 'double', { default: 0 })]);
+    const subjects: Record<string, { file: string }> = {};
+    const registry = new FakeRegistry();
+    for (let i = 0; i < 24; i++) {
+      const subject = `s${String(i).padStart(2, '0')}-value`;
+      subjects[subject] = { file: `schemas/s${i}.avsc` };
+      write(`schemas/s${i}.avsc`, i % 3 === 0 ? V2_BREAKING : V2_COMPATIBLE);
+      if (i % 4 !== 0) registry.seed(subject, V1, v2);
+    }
+    let inFlight = 0;
+    let max = 0;
+    const version = registry.version.bind(registry);
+    registry.version = async (subject, v) => {
+      max = Math.max(max, ++inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight--;
+      return version(subject, v);
+    };
+    const options = { level: 'BACKWARD_TRANSITIVE' as const, schemas: schemas({ subjects }), projectDir: dir };
+    const fast = await runCheck(options, deps({ registry, concurrency: 4 }));
+    expect(max).toBeGreaterThan(1);
+    expect(max).toBeLessThanOrEqual(8); // 4 subjects at a time, 2 versions each
+    expect(fast.entries.map((e) => e.subject)).toEqual(Object.keys(subjects).sort());
+    expect(fast.entries.map((e) => e.status)).toEqual(
+      Object.keys(subjects)
+        .sort()
+        .map((s) => {
+          const i = Number(s.slice(1, 3));
+          return i % 4 === 0 ? 'new' : i % 3 === 0 ? 'incompatible' : 'compatible';
+        }),
+    );
+    max = 0;
+    const slow = await runCheck(options, deps({ registry, concurrency: 1, cacheSchemas: false }));
+    expect(max).toBe(1); // one subject at a time: its latest version, then the older one
+    expect(slow).toEqual(fast);
+  });
+
+  it('asks for the latest version alone unless the level is transitive, and never for a version twice', async () => {
+    const v3 = payment([...(V2_COMPATIBLE.fields as Json[]), f('memo', ['null', 'string'], { default: null })]);
+    write('schemas/payment.avsc', v3);
+    const registry = new FakeRegistry().seed('payment-value', V1, V2_COMPATIBLE, v3);
+    const calls = async (level: 'BACKWARD' | 'FULL_TRANSITIVE' | 'NONE') => {
+      registry.calls = [];
+      const r = await runCheck({ level, schemas: schemas(), projectDir: dir }, deps({ registry }));
+      expect(r.entries[0]!.status).toBe('compatible');
+      return registry.calls;
+    };
+    expect(await calls('BACKWARD')).toEqual(['version payment-value latest']);
+    expect(await calls('NONE')).toEqual(['version payment-value latest']);
+    expect(await calls('FULL_TRANSITIVE')).toEqual([
+      'version payment-value latest',
+      'versions payment-value',
+      'version payment-value 1',
+      'version payment-value 2',
+    ]);
+  });
+
+  it('parses a registered schema once per id, whatever subject or version it comes from', async () => {
+    // Two subjects whose version 1 has the same id: the second is checked against the first's text.
+    // (A real registry never gives one id two texts; here it shows which text was used.)
+    write('schemas/a.avsc', V2_BREAKING);
+    write('schemas/b.avsc', V2_BREAKING);
+    const withFee = payment([f('id', 'string'), f('amount', 'double'), f('fee', 'double')]);
+    const registry = new FakeRegistry().seed('a-value', withFee).seed('b-value', V1);
+    const version = registry.version.bind(registry);
+    registry.version = async (subject, v) => {
+      const found = await version(subject, v);
+      return found && { ...found, id: 42 };
+    };
+    const subjects = { 'a-value': { file: 'schemas/a.avsc' }, 'b-value': { file: 'schemas/b.avsc' } };
+    const options = { schemas: schemas({ subjects }), projectDir: dir };
+    const cached = await runCheck(options, deps({ registry, concurrency: 1 }));
+    expect(cached.entries.map((e) => e.status)).toEqual(['compatible', 'compatible']);
+    const uncached = await runCheck(options, deps({ registry, concurrency: 1, cacheSchemas: false }));
+    expect(uncached.entries.map((e) => e.status)).toEqual(['compatible', 'incompatible']);
+  });
+
+  it('turns a registered version that is not valid Avro into an error entry, and the command into exit 2', async () => {
+    write('schemas/payment.avsc', V1);
+    const registry = new FakeRegistry().seed('payment-value', 'Nope');
+    const r = await runCheck({ schemas: schemas(), projectDir: dir }, deps({ registry }));
+    expect(r.entries[0]).toMatchObject({
+      status: 'error',
+      message: 'registered version 1 is not a valid Avro schema (unknown type "Nope")',
+    });
+    const err = checkFailed(r);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe('unable to check payment-value: registered version 1 is not a valid Avro schema (unknown type "Nope")');
   });
 
   it('needs something to check, and names a configured file that is missing', async () => {

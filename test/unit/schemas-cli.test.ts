@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,18 @@ beforeAll(() => {
   writeFileSync(join(dir, 'old.avsc'), JSON.stringify(payment([f('id', 'string')])));
   writeFileSync(join(dir, 'fine.avsc'), JSON.stringify(payment([f('id', 'string'), f('fee', ['null', 'double'], { default: null })])));
   writeFileSync(join(dir, 'breaking.avsc'), JSON.stringify(payment([f('id', 'string'), f('fee', 'double')]), null, 2));
+  // A trailing comma on line 5: JSON.parse stops at the } on line 6, column 1.
+  writeFileSync(
+    join(dir, 'broken.avsc'),
+    '{\n  "type": "record",\n  "name": "Payment",\n  "fields": [{"name": "id", "type": "string"}],\n  "doc": "x",\n}\n',
+  );
+  // "strin" on line 3 starts at column 37 (the quote).
+  writeFileSync(
+    join(dir, 'typo.avsc'),
+    '{\n  "type": "record", "name": "Payment", "namespace": "com.acme", "doc": "A payment.",\n  "fields": [{"name": "id", "type": "strin", "doc": "The id."}]\n}\n',
+  );
+  // A union default that is not the first branch: a lint error.
+  writeFileSync(join(dir, 'lint.avsc'), JSON.stringify(payment([f('id', 'string'), f('fee', ['null', 'double'], { default: 0.5 })])));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -89,6 +102,112 @@ describe('streamctl schemas (CLI)', () => {
     expect(junit.out).toContain('<testsuites name="streamctl schemas check" tests="1" failures="0" errors="0">');
   });
 
+  it('exits 2 on malformed JSON, after the result, naming file:line:column with the hint', async () => {
+    const r = await run('schemas', 'check', 'broken.avsc', '--against', 'old.avsc');
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/^-\s+broken\.avsc\s+old\.avsc\s+-\s+invalid\s+syntax error$/m);
+    expect(r.out).toContain('broken.avsc:6:1: error: invalid JSON: ');
+    const [error, hint, ...rest] = r.err.trimEnd().split('\n');
+    expect(error).toMatch(/^error: broken\.avsc:6:1: invalid JSON: /);
+    expect(hint).toBe('hint: JSON allows no comma after the last element');
+    expect(rest).toEqual([]);
+  });
+
+  it('exits 2 on an unknown type, with the location and a did-you-mean hint', async () => {
+    const r = await run('schemas', 'check', 'typo.avsc', '--against', 'old.avsc');
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/typo\.avsc\s+old\.avsc\s+-\s+invalid/);
+    expect(r.err).toBe('error: typo.avsc:3:37: unknown type "strin"\nhint: did you mean "string"?\n');
+  });
+
+  it('exits 2 on an invalid file in every output format, after printing it', async () => {
+    const json = await run('-o', 'json', 'schemas', 'check', 'typo.avsc', '--against', 'old.avsc');
+    expect(json.code).toBe(2);
+    const data = JSON.parse(json.out) as { ok: boolean; entries: { status: string; parseError: { line: number; column: number } }[] };
+    expect(data.ok).toBe(false);
+    expect(data.entries[0]).toMatchObject({ status: 'invalid', parseError: { line: 3, column: 37 } });
+
+    const gh = await run('schemas', 'check', 'typo.avsc', '--against', 'old.avsc', '--format', 'github');
+    expect(gh.code).toBe(2);
+    expect(gh.out).toMatch(/^::error file=typo\.avsc,line=3,col=37,title=invalid Avro schema::unknown type "strin"/m);
+
+    const junit = await run('schemas', 'check', 'typo.avsc', '--against', 'old.avsc', '--format', 'junit');
+    expect(junit.code).toBe(2);
+    expect(junit.out).toContain('<failure type="invalid" message="not a valid Avro schema">');
+  });
+
+  it('exits 2 when an invalid file comes with incompatible ones, counting the rest', async () => {
+    const r = await run('schemas', 'check', 'broken.avsc', 'breaking.avsc', 'typo.avsc', '--against', 'old.avsc');
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/breaking\.avsc\s+old\.avsc\s+BACKWARD\s+incompatible/);
+    expect(r.err.split('\n')[0]).toMatch(
+      /^error: broken\.avsc:6:1: invalid JSON: .* \(and 1 more invalid schema file and 1 more failed check, listed above\)$/,
+    );
+  });
+
+  it('keeps exit 1 for lint errors and incompatibilities', async () => {
+    const lint = await run('schemas', 'check', 'lint.avsc', '--against', 'old.avsc');
+    expect(lint.code).toBe(1);
+    expect(lint.out).toMatch(/lint\.avsc\s+old\.avsc\s+BACKWARD\s+lint error/);
+    expect(lint.err).toContain('error: 1 of 1 schema check failed');
+    expect((await run('schemas', 'check', 'breaking.avsc', 'lint.avsc', '--against', 'old.avsc')).code).toBe(1);
+  });
+
+  it('exits 2 when the previous schema is malformed', async () => {
+    const r = await run('schemas', 'check', 'fine.avsc', '--against', 'typo.avsc');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      'error: unable to use typo.avsc as the previous schema: typo.avsc:3:37: unknown type "strin"\nhint: did you mean "string"?\n',
+    );
+  });
+
+  it('exits 2 from diff on a malformed file, before asking the registry', async () => {
+    const io = captureIo({ STREAMCTL_REGISTRY_URL: 'http://127.0.0.1:1' }, dir);
+    expect(await main(argv('schemas', 'diff', 'payments-value', 'broken.avsc'), io)).toBe(2);
+    expect(io.err()).toMatch(/^error: broken\.avsc:6:1: invalid JSON: .*\nhint: JSON allows no comma after the last element\n$/);
+  });
+
+  it('exits 2 on an unknown git revision, even when the file itself is broken, and outside a git repository', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'streamctl-cli-git-'));
+    try {
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' });
+      mkdirSync(join(repo, 'schemas'));
+      writeFileSync(join(repo, 'schemas', 'payment.avsc'), JSON.stringify(payment([f('id', 'string')])));
+      git('init', '-q', '-b', 'main');
+      git('add', '.');
+      git('commit', '-q', '-m', 'v1');
+      const inRepo = async (...args: string[]) => {
+        const io = captureIo({}, repo);
+        return { code: await main(argv(...args), io), out: io.out(), err: io.err() };
+      };
+      expect((await inRepo('schemas', 'check', '--against', 'git:main')).code).toBe(0);
+      const unknown = await inRepo('schemas', 'check', '--against', 'git:no-such-branch');
+      expect(unknown.code).toBe(2);
+      expect(unknown.err).toMatch(
+        /^error: unable to read the schemas at git revision no-such-branch: unknown revision "no-such-branch"\nhint: /,
+      );
+      expect(unknown.out).toBe('');
+
+      writeFileSync(join(repo, 'schemas', 'payment.avsc'), '{"type": "record",');
+      const both = await inRepo('schemas', 'check', '--against', 'git:no-such-branch');
+      expect(both.code).toBe(2);
+      expect(both.err).toContain('unknown revision "no-such-branch"');
+
+      const outside = await run('schemas', 'check', 'fine.avsc', '--against', 'git:main');
+      expect(outside.code).toBe(2);
+      expect(outside.err).toContain('not in a git repository');
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 on an invalid STREAMCTL_REGISTRY_CONCURRENCY', async () => {
+    const io = captureIo({ STREAMCTL_REGISTRY_CONCURRENCY: 'many' }, dir);
+    expect(await main(argv('schemas', 'check', 'fine.avsc', '--against', 'old.avsc'), io)).toBe(2);
+    expect(io.err()).toContain('invalid STREAMCTL_REGISTRY_CONCURRENCY "many"');
+  });
+
   it('exits 2 with one error line when the registry is unreachable', async () => {
     const io = captureIo({ STREAMCTL_REGISTRY_URL: 'http://127.0.0.1:1' }, dir);
     expect(await main(argv('schemas', 'check', 'fine.avsc'), io)).toBe(2);
@@ -105,5 +224,11 @@ describe('streamctl schemas (CLI)', () => {
     const io = captureIo({ STREAMCTL_REGISTRY_URL: 'not a url' }, dir);
     expect(await main(argv('schemas', 'list'), io)).toBe(2);
     expect(io.err()).toContain('invalid schema registry URL "not a url"');
+  });
+
+  it('checks offline (a file, git) without resolving the registry at all', async () => {
+    const io = captureIo({ STREAMCTL_REGISTRY_URL: 'not a url' }, dir);
+    expect(await main(argv('schemas', 'check', 'fine.avsc', '--against', 'old.avsc'), io)).toBe(0);
+    expect(io.err()).toBe('');
   });
 });

@@ -209,7 +209,7 @@ describe('parseSchema', () => {
     expect(error).toMatchObject({ line: 1, column: 11, message: 'unknown type "Nope"' });
   });
 
-  it('throws a located CheckFailedError from parseSchemaOrThrow', () => {
+  it('throws a located SchemaParseError from parseSchemaOrThrow, which exits 2 (bad input, not a failed check)', () => {
     try {
       parseSchemaOrThrow('{\n  "type": "Money"\n}', 'money.avsc');
       throw new Error('expected a throw');
@@ -217,7 +217,7 @@ describe('parseSchema', () => {
       expect(err).toBeInstanceOf(SchemaParseError);
       const e = err as SchemaParseError;
       expect(e.message).toBe('money.avsc:2:11: unknown type "Money"');
-      expect(e).toMatchObject({ file: 'money.avsc', line: 2, column: 11, detail: 'unknown type "Money"', exitCode: ExitCode.CheckFailed });
+      expect(e).toMatchObject({ file: 'money.avsc', line: 2, column: 11, detail: 'unknown type "Money"', exitCode: ExitCode.Usage });
     }
   });
 });

@@ -7,7 +7,7 @@ import { kafkaFromEndpoints } from '../../kafka/client.js';
 import { COMPRESSIONS, type Compression } from '../../kafka/codecs.js';
 import { colorEnabled, makeStyle } from '../../output/style.js';
 import { registryFromEndpoints } from '../../registry/client.js';
-import { globals, loadConfig, parseIntOption, printResult } from '../shared.js';
+import { assertWritable, globals, loadConfig, parseIntOption, printResult } from '../shared.js';
 import { liveLine, summaryView } from './view.js';
 
 const RATE_HELP = `Rates and shapes:
@@ -129,6 +129,7 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
 
       const timeoutMs = parseDuration(flags.timeout);
       const config = loadConfig(io);
+      if (!flags.dryRun) assertWritable(config, 'produce');
       const endpoints = resolveEndpoints(config);
       // A dry run with schema files needs no registry; a registered subject still has to be looked up.
       const needsRegistry = flags.dryRun
@@ -169,6 +170,10 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
       const kafka = kafkaFromEndpoints(endpoints, {
         clientId: 'streamctl-produce',
         connectionTimeoutMs: timeoutMs,
+        // Long enough (~35 s) to ride out a broker restart inside kafkajs, where the idempotent
+        // producer's sequence numbers survive the retry; connect-phase waits are bounded by --timeout.
+        retries: 10,
+        maxRetryTimeMs: 5_000,
         ...(verbose ? { log: (l: string) => io.stderr.write(`${l}\n`) } : {}),
       });
       const tty = io.stderr.isTTY === true;

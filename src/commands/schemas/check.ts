@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
-import { CheckFailedError, UsageError } from '../../errors.js';
+import { CheckFailedError, UsageError, type StreamctlError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { checkView, renderGithub, renderJunit } from '../../output/schemas.js';
 import { parseAgainst, runCheck, type CheckResult } from '../../schemas/check-run.js';
 import type { CompatibilityLevel } from '../../schemas/compat.js';
+import { SchemaParseError } from '../../schemas/parse.js';
 import { globals, printResult } from '../shared.js';
 import { levelOption, schemasContext } from './context.js';
 
@@ -25,9 +26,41 @@ export function checkFormatOption(cmd: Command, format: ReportFormat | undefined
   }
 }
 
-export function checkFailed(result: CheckResult): CheckFailedError {
-  const n = result.summary.failed;
-  return new CheckFailedError(`${n} of ${result.summary.checked} schema check${result.summary.checked === 1 ? '' : 's'} failed`, {
+/**
+ * The error a failed check ends with, once its result is printed. A file that
+ * is not an Avro schema, or a baseline that can't be used, is bad input (exit
+ * 2, naming the first with its file:line:col); incompatibilities and lint
+ * errors fail the check (exit 1).
+ */
+export function checkFailed(result: CheckResult): StreamctlError {
+  const s = result.summary;
+  const others = (n: number): string => (n > 0 ? ` (and ${n} more failed check${n === 1 ? '' : 's'}, listed above)` : '');
+  const invalid = result.entries.filter((e) => e.status === 'invalid');
+  const first = invalid[0]?.parseError;
+  if (first) {
+    // A file feeding several subjects is one broken file, not several.
+    const files = new Set(invalid.map((e) => e.file)).size;
+    const rest = s.failed - invalid.length;
+    const more =
+      files > 1
+        ? ` (and ${files - 1} more invalid schema file${files === 2 ? '' : 's'}${rest > 0 ? ` and ${rest} more failed check${rest === 1 ? '' : 's'}` : ''}, listed above)`
+        : others(rest);
+    return new SchemaParseError({
+      ...first,
+      message: `${first.message}${more}`,
+      hint: first.hint ?? 'an .avsc file holds one Avro schema, in JSON',
+    });
+  }
+  const broken = result.entries.find((e) => e.status === 'error');
+  if (broken) {
+    return new UsageError(
+      `unable to check ${broken.subject ?? broken.file}: ${broken.message ?? 'what it is checked against could not be used'}${others(s.failed - 1)}`,
+      {
+        hint: 'fix or replace the schema it is checked against, or check against something else (--against)',
+      },
+    );
+  }
+  return new CheckFailedError(`${s.failed} of ${s.checked} schema check${s.checked === 1 ? '' : 's'} failed`, {
     hint: 'the problems and how to fix them are listed above',
   });
 }
@@ -59,8 +92,9 @@ Examples:
 
 Subjects come from "schemas.subjects" in streamctl.yaml; without it each schemas/<name>.avsc
 feeds <name>-value (transaction_event → transactions-value, user_event → user-events-value).
-Exit codes: 0 compatible (warnings allowed), 1 incompatible, invalid or a lint error,
-2 usage, config, git or registry connection error.`,
+Exit codes: 0 compatible (warnings allowed), 1 incompatible or a lint error, 2 a file that
+is not an Avro schema (invalid JSON, an unknown type), a usage, config or git error, or a
+registry that can't be reached, refuses the credentials or doesn't answer JSON.`,
     )
     .action(async (files: string[], opts: { against: string; level?: CompatibilityLevel; format?: ReportFormat }, cmd: Command) => {
       checkFormatOption(cmd, opts.format);

@@ -5,10 +5,11 @@ import { findProjectFile, type Config } from '../../config/index.js';
 import { resolveEndpoints } from '../../config/endpoints.js';
 import { ConfigError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { RegistryClient } from '../../registry/client.js';
+import { registryFromEndpoints, type RegistryClient } from '../../registry/client.js';
 import { nodeFs, type SchemaDeps } from '../../schemas/check-run.js';
 import { parseCompatibilityLevel, type CompatibilityLevel } from '../../schemas/compat.js';
 import { createGitReader } from '../../schemas/git.js';
+import { DEFAULT_CONCURRENCY } from '../../schemas/limit.js';
 import { loadConfig } from '../shared.js';
 
 /** What every schemas verb starts from: the config, where the project is, and the registry, git and files. */
@@ -22,12 +23,21 @@ export interface SchemasContext {
 export function schemasContext(io: Io): SchemasContext {
   const config = loadConfig(io);
   const projectFile = findProjectFile(io.cwd);
-  const url = resolveEndpoints(config).registry.url;
-  return {
-    config,
-    projectDir: projectFile ? dirname(projectFile) : (gitRoot(io.cwd) ?? io.cwd),
-    deps: { registry: registryClient(url), git: createGitReader(), ...nodeFs, cwd: io.cwd },
+  const { concurrency, cacheSchemas } = tuning(io.env);
+  let registry: RegistryClient | undefined;
+  const deps: SchemaDeps = {
+    // Built when first used, so an offline check (git, a file) never needs the registry's URL or password.
+    // Basic auth comes from the config or from user:password@ in the URL; neither is ever printed.
+    get registry(): RegistryClient {
+      return (registry ??= registryFromEndpoints(resolveEndpoints(config), { concurrency }));
+    },
+    git: createGitReader(),
+    ...nodeFs,
+    cwd: io.cwd,
+    concurrency,
+    cacheSchemas,
   };
+  return { config, projectDir: projectFile ? dirname(projectFile) : (gitRoot(io.cwd) ?? io.cwd), deps };
 }
 
 /** So `schemas check` finds schemas/ from any folder of a checkout, as the project file is found. */
@@ -41,21 +51,23 @@ function gitRoot(cwd: string): string | undefined {
   }
 }
 
-/** fetch refuses URLs that carry credentials, so user:password@ in the URL becomes basic auth. */
-function registryClient(url: string): RegistryClient {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigError(`invalid schema registry URL "${url}"`, {
-      hint: 'set registry.url or STREAMCTL_REGISTRY_URL to e.g. http://localhost:8081',
-    });
+/**
+ * Two knobs for measuring, not for everyday use: STREAMCTL_REGISTRY_CONCURRENCY
+ * (requests and subjects in flight, default 16; 1 is one at a time) and
+ * STREAMCTL_SCHEMA_CACHE=off (parse registered schemas once per version
+ * rather than once per id). bench/schemas.ts compares them.
+ */
+function tuning(env: NodeJS.ProcessEnv): { concurrency: number; cacheSchemas: boolean } {
+  const raw = env.STREAMCTL_REGISTRY_CONCURRENCY?.trim();
+  let concurrency = DEFAULT_CONCURRENCY;
+  if (raw) {
+    concurrency = Number(raw);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new ConfigError(`invalid STREAMCTL_REGISTRY_CONCURRENCY "${raw}"`, { hint: 'a whole number of at least 1, e.g. 16' });
+    }
   }
-  if (!parsed.username && !parsed.password) return new RegistryClient({ url });
-  const auth = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
-  parsed.username = '';
-  parsed.password = '';
-  return new RegistryClient({ url: parsed.toString(), auth });
+  const cache = env.STREAMCTL_SCHEMA_CACHE?.trim().toLowerCase();
+  return { concurrency, cacheSchemas: !(cache === '0' || cache === 'off' || cache === 'false' || cache === 'no') };
 }
 
 /** For --level: any case, dashes or underscores. */

@@ -3,7 +3,7 @@ import { CheckFailedError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { registerView } from '../../output/schemas.js';
 import { runRegister } from '../../schemas/register-run.js';
-import { printResult } from '../shared.js';
+import { assertWritable, printResult } from '../shared.js';
 import { checkFailed } from './check.js';
 import { schemasContext } from './context.js';
 
@@ -26,6 +26,7 @@ for the subject (or schemas.defaultLevel), it is set on the subject before regis
     )
     .action(async (files: string[], opts: { dryRun: boolean }, cmd: Command) => {
       const ctx = schemasContext(io);
+      if (!opts.dryRun) assertWritable(ctx.config, 'register schemas');
       const result = await runRegister({ files, dryRun: opts.dryRun, schemas: ctx.config.schemas, projectDir: ctx.projectDir }, ctx.deps);
       printResult(io, cmd, { data: result, table: registerView });
       if (!result.check.ok) throw checkFailed(result.check);

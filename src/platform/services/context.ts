@@ -12,4 +12,6 @@ export interface ServiceContext {
   /** Java 21+ for Apicurio Registry 3.3. */
   java21: Java;
   pgBin: string;
+  /** Kafka also gets a SASL_SSL listener (SCRAM-SHA-512, TLS from a local CA): `dev up --secure`. Default: false. */
+  secure?: boolean;
 }

@@ -10,10 +10,10 @@ import { serviceMarker } from './java.js';
 /**
  * Memory of the session cluster, sized for a 2-core / 24 GiB machine that
  * also runs Kafka, the registry and Postgres: a 1 GiB JobManager and one
- * 4 GiB TaskManager with 4 slots (enough for the pipeline's jobs at
+ * 4 GiB TaskManager with 6 slots (enough for the pipeline's three jobs at
  * parallelism 1, with room for a job to be upgraded beside itself).
  */
-export const FLINK_MEMORY = { jobManager: '1024m', taskManager: '4096m', slots: 4, gatewayHeap: '768m' } as const;
+export const FLINK_MEMORY = { jobManager: '1024m', taskManager: '4096m', slots: 6, gatewayHeap: '768m' } as const;
 
 /** Java 17 needs these opens for Flink's reflection (from the shipped config.yaml's env.java.opts.all). */
 const JAVA_OPENS = [

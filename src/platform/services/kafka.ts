@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.js';
+import { SECURE_MECHANISM, SECURE_USER, ensureSecureMaterial, securePort, secureServerProperties, type SecureMaterial } from '../secure.js';
 import { CACHE_ENTRIES } from '../versions.js';
 import type { ServiceDef } from '../types.js';
 import type { ServiceContext } from './context.js';
@@ -40,10 +41,20 @@ logger.apache.level = INFO
  */
 export const KAFKA_HEAP = { single: '1g', perNodeOfThree: '512m' } as const;
 
-export function kafkaServerProperties(ctx: ServiceContext, node: number, dataDir: string): string {
+export function kafkaServerProperties(
+  ctx: ServiceContext,
+  node: number,
+  dataDir: string,
+  secure?: Pick<SecureMaterial, 'keystoreFile' | 'keystorePassword'>,
+): string {
   const n = ctx.brokers;
   const port = ctx.ports.kafka + 2 * (node - 1);
   const controllerPort = ctx.ports.kafkaController + 2 * (node - 1);
+  // With --secure, a SASL_SSL listener for clients beside the plain one the platform's own services use.
+  const sslPort = securePort(ctx.ports, node);
+  const listeners = secure
+    ? `PLAINTEXT://127.0.0.1:${port},SASL_SSL://127.0.0.1:${sslPort},CONTROLLER://127.0.0.1:${controllerPort}`
+    : `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`;
   const voters = Array.from({ length: n }, (_, i) => `${i + 1}@127.0.0.1:${ctx.ports.kafkaController + 2 * i}`).join(',');
   const rf = n === 3 ? 3 : 1;
   const minIsr = n === 3 ? 2 : 1;
@@ -51,10 +62,10 @@ export function kafkaServerProperties(ctx: ServiceContext, node: number, dataDir
 process.roles=broker,controller
 node.id=${node}
 controller.quorum.voters=${voters}
-listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
-advertised.listeners=PLAINTEXT://localhost:${port}
+listeners=${listeners}
+advertised.listeners=PLAINTEXT://localhost:${port}${secure ? `,SASL_SSL://localhost:${sslPort}` : ''}
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL' : ''}
 inter.broker.listener.name=PLAINTEXT
 log.dirs=${dataDir}
 num.partitions=1
@@ -73,17 +84,22 @@ log.retention.hours=168
 log.segment.bytes=268435456
 num.network.threads=2
 num.io.threads=4
-`;
+${secure ? secureServerProperties(secure) : ''}`;
 }
 
 function clusterId(ctx: ServiceContext): string {
   // One id per topology, shared by its nodes; formatting needs it before any node runs.
-  const file = join(ctx.layout.dataDir('kafka'), `${ctx.brokers}-broker-cluster.id`);
+  const file = join(ctx.layout.dataDir('kafka'), `${topology(ctx)}-cluster.id`);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(ctx.layout.dataDir('kafka'), { recursive: true });
   const id = randomBytes(16).toString('base64url');
   writeFileSync(file, id + '\n');
   return id;
+}
+
+/** 1-broker, 3-broker, 1-broker-secure…: each topology is a cluster of its own (the secure one has its SCRAM user). */
+function topology(ctx: ServiceContext): string {
+  return `${ctx.brokers}-broker${ctx.secure ? '-secure' : ''}`;
 }
 
 export function kafkaServices(ctx: ServiceContext): ServiceDef[] {
@@ -94,7 +110,7 @@ export function kafkaServices(ctx: ServiceContext): ServiceDef[] {
     const node = i + 1;
     const id = `kafka-${node}`;
     // Data of a 1-broker and a 3-broker platform live apart: their quorums differ.
-    const dataDir = join(ctx.layout.dataDir('kafka'), `${ctx.brokers}-broker`, `node-${node}`);
+    const dataDir = join(ctx.layout.dataDir('kafka'), topology(ctx), `node-${node}`);
     const props = join(confDir, `server-${node}.properties`);
     const log4j = join(confDir, 'log4j2.properties');
     const jvm = [
@@ -106,19 +122,26 @@ export function kafkaServices(ctx: ServiceContext): ServiceDef[] {
     return {
       id,
       group: 'kafka',
-      ports: [ctx.ports.kafka + 2 * i, ctx.ports.kafkaController + 2 * i],
+      ports: [ctx.ports.kafka + 2 * i, ctx.ports.kafkaController + 2 * i, ...(ctx.secure ? [securePort(ctx.ports, node)] : [])],
       marker: serviceMarker(ctx, id),
       async prepare() {
         mkdirSync(confDir, { recursive: true });
         writeFileSync(log4j, LOG4J2);
-        writeFileSync(props, kafkaServerProperties(ctx, node, dataDir));
+        const secure = ctx.secure ? ensureSecureMaterial(ctx.layout, ctx.java) : undefined;
+        writeFileSync(props, kafkaServerProperties(ctx, node, dataDir, secure), { mode: 0o600 });
         if (existsSync(join(dataDir, 'meta.properties'))) return;
         mkdirSync(dataDir, { recursive: true });
+        // SCRAM users of a KRaft cluster are created when its storage is formatted.
+        const scram = secure ? ['--add-scram', `${SECURE_MECHANISM}=[name=${SECURE_USER},password=${secure.password}]`] : [];
         try {
-          execFileSync(ctx.java.bin, [...jvm, '-cp', libs, 'kafka.tools.StorageTool', 'format', '-t', clusterId(ctx), '-c', props], {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            timeout: 120_000,
-          });
+          execFileSync(
+            ctx.java.bin,
+            [...jvm, '-cp', libs, 'kafka.tools.StorageTool', 'format', '-t', clusterId(ctx), '-c', props, ...scram],
+            {
+              stdio: ['ignore', 'pipe', 'pipe'],
+              timeout: 120_000,
+            },
+          );
         } catch (err) {
           const out = `${(err as { stdout?: Buffer }).stdout ?? ''}${(err as { stderr?: Buffer }).stderr ?? ''}`.trim().split('\n').pop();
           throw new ConfigError(`unable to format Kafka storage for ${id} in ${dataDir}: ${out || 'StorageTool failed'}`, { cause: err });

@@ -1,0 +1,79 @@
+import { Command } from 'commander';
+import { resolveEndpoints } from '../../config/endpoints.js';
+import { UsageError } from '../../errors.js';
+import type { Io } from '../../io.js';
+import { colorEnabled } from '../../output/style.js';
+import { DEFAULT_LAGGING_MS, DEFAULT_STALL_MS, verdictRule } from '../../collector/verdict.js';
+import { loadConfig } from '../shared.js';
+import { contextName, parseInterval } from '../lag/options.js';
+
+export function topCommand(io: Io): Command {
+  return new Command('top')
+    .description('live full-screen dashboard: consumer lag, throughput and Flink jobs (q quits)')
+    .option('-i, --interval <duration>', 'refresh interval, e.g. 1s, 500ms, 5s', '1s')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ streamctl top
+  $ streamctl top --interval 5s
+  $ STREAMCTL_BROKERS=kafka-1:9092 streamctl top
+
+Keys:
+  ↑ ↓ / j k   select a consumer group       Enter   its partitions, offsets and members
+  Esc         back                          /       filter by name (Enter keeps, Esc clears)
+  s           sort: lag, time lag, rate, name
+  p           pause the screen              ?       help
+  q, Ctrl-C   quit
+
+Health of a consumer group (first match wins):
+${indent(verdictRule({ stallMs: DEFAULT_STALL_MS, laggingMs: DEFAULT_LAGGING_MS }))}
+
+Time lag is the age of the next record a group will read: the timestamp of the record at its
+committed offset, or, when that isn't read, interpolated from the log-end offsets sampled over
+time (≥ marks a lower bound). Method and limits: docs/lag.md.
+
+Needs a terminal; for scripts, pipes and CI use \`streamctl lag\` (or \`streamctl lag --watch\`).
+A broker, the registry or Flink going away shows a banner; the dashboard keeps retrying.`,
+    )
+    .action(async (opts: { interval: string }) => {
+      const intervalMs = parseInterval(opts.interval);
+      if (io.stdout.isTTY !== true || process.stdin.isTTY !== true) {
+        throw new UsageError(
+          'unable to start the dashboard: not a terminal; use `streamctl lag` (or `streamctl lag --watch`) for plain text',
+        );
+      }
+      const config = loadConfig(io);
+      const endpoints = resolveEndpoints(config);
+      const { createCollector } = await import('../../collector/collector.js');
+      const collector = await createCollector(endpoints, { intervalMs, context: contextName(config, endpoints) });
+      collector.start();
+      try {
+        // Ink (with React) loads only here, so other commands don't pay for it. Ink stops live
+        // rendering when it thinks it runs in CI; this is an interactive terminal, checked above.
+        for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
+        // React's development build (the default without NODE_ENV) records every render for
+        // its profiling tools: at a frame a second that is hundreds of MiB an hour and
+        // several times the CPU. Set before React loads; an explicit NODE_ENV is kept.
+        process.env.NODE_ENV ??= 'production';
+        const { runDashboard } = await import('../../tui/run.js');
+        await runDashboard({
+          feed: collector,
+          target: endpoints.kafka.brokers.join(','),
+          verdictRule: verdictRule(),
+          color: colorEnabled(io.stdout, io.env),
+          stdout: io.stdout as NodeJS.WriteStream,
+          stdin: process.stdin,
+        });
+      } finally {
+        await collector.stop();
+      }
+    });
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

@@ -1,0 +1,316 @@
+import { describe, expect, it } from 'vitest';
+import { Collector } from '../../src/collector/collector.js';
+import type { GroupDescription, KafkaReader } from '../../src/collector/kafka.js';
+import { peekKey, type Peeked } from '../../src/collector/peek.js';
+
+/**
+ * A scripted cluster: tests change its offsets, groups and failures between
+ * samples. The collector's bookkeeping is what is under test here; the real
+ * kafkajs reader is exercised against Kafka by the integration tier.
+ */
+class FakeCluster implements KafkaReader {
+  logEnd = new Map<string, number>([
+    ['orders:0', 100],
+    ['orders:1', 100],
+  ]);
+  committed = new Map<string, Map<string, number>>([
+    [
+      'billing',
+      new Map([
+        ['orders:0', 40],
+        ['orders:1', 100],
+      ]),
+    ],
+  ]);
+  groups: GroupDescription[] = [
+    {
+      groupId: 'billing',
+      state: 'Stable',
+      protocolType: 'consumer',
+      members: [{ memberId: 'm1', clientId: 'billing-1', host: '10.0.0.7', assignment: { orders: [0, 1] } }],
+    },
+  ];
+  records = new Map<string, number>();
+  fail: Error | null = null;
+  hang = false;
+  resets = 0;
+  peeks = 0;
+
+  private async gate(): Promise<void> {
+    if (this.hang) await new Promise(() => {});
+    if (this.fail) throw this.fail;
+  }
+  async describeCluster() {
+    await this.gate();
+    const topics = new Map<string, number>();
+    for (const k of this.logEnd.keys()) topics.set(k.split(':')[0]!, (topics.get(k.split(':')[0]!) ?? 0) + 1);
+    return {
+      clusterId: 'c1',
+      brokers: [{ nodeId: 1, host: 'localhost', port: 9092 }],
+      controller: 1,
+      topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
+    };
+  }
+  async listGroups() {
+    await this.gate();
+    return this.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType }));
+  }
+  async describeGroups(ids: string[]) {
+    return this.groups.filter((g) => ids.includes(g.groupId));
+  }
+  offsetReads = 0;
+  async committedOffsets(groupId: string) {
+    this.offsetReads++;
+    return [...(this.committed.get(groupId) ?? new Map<string, number>())].map(([k, offset]) => {
+      const [topic, p] = k.split(':');
+      return { topic: topic!, partition: Number(p), offset };
+    });
+  }
+  async topicOffsets(topics: string[]) {
+    const out = new Map<string, { partition: number; high: number; low: number }[] | Error>();
+    for (const topic of topics) {
+      const partitions = [...this.logEnd]
+        .filter(([k]) => k.startsWith(`${topic}:`))
+        .map(([k, high]) => ({ partition: Number(k.split(':')[1]), high, low: 0 }));
+      out.set(topic, partitions.length ? partitions : new Error('This server does not host this topic-partition'));
+    }
+    return out;
+  }
+  async peek(requests: readonly { topic: string; partition: number; offset: number }[]) {
+    this.peeks++;
+    const out = new Map<string, Peeked>();
+    for (const r of requests) {
+      const ts = this.records.get(`${r.topic}:${r.partition}:${r.offset}`);
+      if (ts !== undefined)
+        out.set(peekKey(r.topic, r.partition, r.offset), {
+          records: [{ offset: r.offset, timestamp: ts, bytes: 100 }],
+          onlyMarkers: false,
+        });
+    }
+    return out;
+  }
+  async reset() {
+    this.resets++;
+  }
+  async close() {}
+}
+
+function setup(options: ConstructorParameters<typeof Collector>[1] = {}) {
+  const cluster = new FakeCluster();
+  let t = 1_000_000;
+  const clock = {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+  const collector = new Collector({ kafka: cluster }, { now: clock.now, timeoutMs: 200, ...options });
+  return { cluster, clock, collector };
+}
+
+describe('Collector', () => {
+  it('turns one sample into groups, partitions and topics with lag and member assignment', async () => {
+    const { cluster, collector } = setup();
+    cluster.records.set('orders:0:40', 1_000_000 - 8000);
+    const s = await collector.sample();
+    expect(s.seq).toBe(1);
+    expect(s.sources.kafka).toMatchObject({ ok: true, error: null, failures: 0 });
+    expect(s.sources.flink.enabled).toBe(false);
+    expect(s.cluster).toMatchObject({ brokersUp: 1, brokersKnown: 1, controller: 1 });
+    const g = s.groups[0]!;
+    expect(g).toMatchObject({ groupId: 'billing', state: 'Stable', members: 1, topics: ['orders'], lag: 60, verdict: 'OK' });
+    expect(g.partitions.map((p) => [p.partition, p.committed, p.logEnd, p.lag, p.member?.clientId])).toEqual([
+      [0, 40, 100, 60, 'billing-1'],
+      [1, 100, 100, 0, 'billing-1'],
+    ]);
+    // The record at the committed offset dates the lag exactly.
+    expect(g.partitions[0]).toMatchObject({ timeLagMs: 8000, timeLagMethod: 'record' });
+    expect(g.timeLagMs).toBe(8000);
+    expect(s.topics).toEqual([expect.objectContaining({ topic: 'orders', partitions: 2, messages: 200, produceRate: null })]);
+    expect(s.totals.produceRate).toBeNull();
+  });
+
+  it('computes produce and consume rates from offset deltas between samples', async () => {
+    const { cluster, clock, collector } = setup();
+    await collector.sample();
+    clock.advance(1000);
+    cluster.logEnd.set('orders:0', 300);
+    cluster.committed.get('billing')!.set('orders:0', 140);
+    const s = await collector.sample();
+    expect(s.topics[0]!.produceRate).toBeCloseTo(200, 0);
+    expect(s.groups[0]!.consumeRate).toBeCloseTo(100, 0);
+    expect(s.groups[0]!.lag).toBe(160);
+    expect(s.groups[0]!.lagHistory).toEqual([60, 160]);
+    expect(s.totals).toEqual({ produceRate: expect.closeTo(200, 0), consumeRate: expect.closeTo(100, 0) });
+  });
+
+  it('dates committed offsets from its log-end history when no record is read', async () => {
+    const { cluster, clock, collector } = setup();
+    Object.defineProperty(cluster, 'peek', { value: undefined });
+    cluster.committed.get('billing')!.set('orders:0', 100);
+    await collector.sample(); // t0: log end 100
+    clock.advance(10_000);
+    cluster.logEnd.set('orders:0', 200);
+    await collector.sample(); // t0+10s: log end 200
+    clock.advance(10_000);
+    const s = await collector.sample(); // t0+20s: committed 100 was appended in (t0, t0+10s]
+    const p = s.groups[0]!.partitions[0]!;
+    expect(p.lag).toBe(100);
+    expect(p.timeLagMethod).toBe('history');
+    expect(p.timeLagMs).toBe(19_900);
+  });
+
+  it('falls back to a lower bound for offsets older than its history', async () => {
+    const { cluster, collector } = setup();
+    Object.defineProperty(cluster, 'peek', { value: undefined });
+    const s = await collector.sample();
+    expect(s.groups[0]!.partitions[0]).toMatchObject({ timeLagMethod: 'bound', timeLagMs: expect.any(Number) });
+    expect(s.groups[0]!.timeLagAtLeast).toBe(true);
+  });
+
+  it('reads each committed record once and reuses its date', async () => {
+    const { cluster, clock, collector } = setup();
+    cluster.records.set('orders:0:40', 1_000_000 - 8000);
+    await collector.sample();
+    clock.advance(1000);
+    const s = await collector.sample();
+    expect(s.groups[0]!.partitions[0]).toMatchObject({ timeLagMs: 9000, timeLagMethod: 'record' });
+    expect(cluster.peeks).toBe(1);
+  });
+
+  it('marks Kafka stale with the error, keeps the last data, resets the connection and recovers', async () => {
+    const { cluster, clock, collector } = setup();
+    const first = await collector.sample();
+    clock.advance(1000);
+    cluster.fail = new Error('connect ECONNREFUSED 127.0.0.1:9092');
+    const stale = await collector.sample();
+    expect(stale.sources.kafka).toMatchObject({ ok: false, failures: 1, lastSuccessAt: first.sources.kafka.lastSuccessAt });
+    expect(stale.sources.kafka.error).toMatch(/ECONNREFUSED|connection refused/);
+    expect(stale.groups).toEqual(first.groups);
+    expect(cluster.resets).toBe(1);
+    clock.advance(1000);
+    const again = await collector.sample();
+    expect(again.sources.kafka.failures).toBe(2);
+    cluster.fail = null;
+    clock.advance(1000);
+    const back = await collector.sample();
+    expect(back.sources.kafka).toMatchObject({ ok: true, failures: 0, error: null });
+  });
+
+  it('never waits longer than its timeout for a source that hangs', async () => {
+    const { cluster, collector } = setup({ timeoutMs: 50 });
+    cluster.hang = true;
+    const started = Date.now();
+    const s = await collector.sample();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(s.sources.kafka.ok).toBe(false);
+    expect(s.sources.kafka.error).toMatch(/timed out/);
+    expect(s.cluster).toBeNull();
+  });
+
+  it('keeps Kafka data when Flink or the registry fail, and says which failed', async () => {
+    const cluster = new FakeCluster();
+    const collector = new Collector(
+      {
+        kafka: cluster,
+        flink: {
+          jobs: async () => {
+            throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+          },
+        },
+        registry: async () => '3 subjects',
+      },
+      { timeoutMs: 200 },
+    );
+    const s = await collector.sample();
+    expect(s.sources.kafka.ok).toBe(true);
+    expect(s.sources.registry).toMatchObject({ ok: true, detail: '3 subjects' });
+    expect(s.sources.flink).toMatchObject({ enabled: true, ok: false, error: 'connection refused', lastSuccessAt: null });
+    expect(s.groups).toHaveLength(1);
+  });
+
+  it('judges a group STALLED once its offsets stood still for the stall window with messages waiting', async () => {
+    const { clock, collector } = setup({ verdict: { stallMs: 30_000 } });
+    expect((await collector.sample()).groups[0]!.verdict).toBe('OK');
+    clock.advance(31_000);
+    expect((await collector.sample()).groups[0]!.verdict).toBe('STALLED');
+  });
+
+  it('judges a group without members EMPTY, and one that commits without members by its lag', async () => {
+    const { cluster, clock, collector } = setup();
+    cluster.groups[0]!.members = [];
+    cluster.groups[0]!.state = 'Empty';
+    const s = await collector.sample();
+    expect(s.groups[0]).toMatchObject({ verdict: 'EMPTY', members: 0 });
+    expect(s.groups[0]!.partitions[0]!.member).toBeNull();
+    clock.advance(1000);
+    cluster.committed.get('billing')!.set('orders:0', 50);
+    expect((await collector.sample()).groups[0]!.verdict).toBe('OK');
+  });
+
+  it('re-reads the offsets of an idle group only every 10 s, and every sample again once it moves', async () => {
+    const { cluster, clock, collector } = setup();
+    cluster.groups[0]!.members = [];
+    cluster.groups[0]!.state = 'Empty';
+    for (let i = 0; i < 32; i++) {
+      await collector.sample();
+      clock.advance(1000);
+    }
+    const before = cluster.offsetReads;
+    for (let i = 0; i < 20; i++) {
+      await collector.sample();
+      clock.advance(1000);
+    }
+    expect(cluster.offsetReads - before).toBe(2);
+    // A member joins: from the next sample on, read every time.
+    cluster.groups[0]!.state = 'Stable';
+    await collector.sample();
+    clock.advance(1000);
+    const joined = cluster.offsetReads;
+    for (let i = 0; i < 3; i++) {
+      await collector.sample();
+      clock.advance(1000);
+    }
+    expect(cluster.offsetReads - joined).toBe(3);
+  });
+
+  it('filters groups and topics, and forgets what disappears', async () => {
+    const { cluster, clock, collector } = setup({ groups: ['billing'], topics: ['orders'] });
+    cluster.groups.push({ groupId: 'other', state: 'Empty', protocolType: 'consumer', members: [] });
+    cluster.logEnd.set('payments:0', 5);
+    const s = await collector.sample();
+    expect(s.groups.map((g) => g.groupId)).toEqual(['billing']);
+    expect(s.topics.map((t) => t.topic)).toEqual(['orders']);
+    cluster.groups = [];
+    clock.advance(1000);
+    expect((await collector.sample()).groups).toEqual([]);
+  });
+
+  it('publishes each snapshot to subscribers, and a failing subscriber does not stop the others', async () => {
+    const { collector } = setup();
+    const seen: number[] = [];
+    collector.subscribe(() => {
+      throw new Error('bug in a reader');
+    });
+    const off = collector.subscribe((s) => seen.push(s.seq));
+    await collector.sample();
+    off();
+    await collector.sample();
+    expect(seen).toEqual([1]);
+    expect(collector.latest()?.seq).toBe(2);
+  });
+
+  it('samples on its own every interval once started, until stopped', async () => {
+    const cluster = new FakeCluster();
+    const collector = new Collector({ kafka: cluster }, { intervalMs: 20 });
+    const seen: number[] = [];
+    collector.subscribe((s) => seen.push(s.seq));
+    collector.start();
+    await new Promise((r) => setTimeout(r, 150));
+    await collector.stop();
+    const count = seen.length;
+    expect(count).toBeGreaterThanOrEqual(3);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(seen.length).toBe(count);
+  });
+});

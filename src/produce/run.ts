@@ -102,6 +102,12 @@ export interface LiveUpdate {
 
 export interface ProduceDeps {
   kafka: Kafka;
+  /**
+   * Client for the prepare phase (topics), with few retries so that a refused
+   * connection is reported at once rather than after the producer's long
+   * retry window. Default: `kafka`.
+   */
+  adminKafka?: Kafka;
   /** The bootstrap addresses, for error hints. Default: none named. */
   brokers?: string[];
   /** Needed for --format avro. */
@@ -270,7 +276,7 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
   const { prepared, generation } = prepareStreams(options, seed);
 
   // Topics and schemas first: nothing is produced unless every stream can be written.
-  const admin = deps.kafka.admin();
+  const admin = (deps.adminKafka ?? deps.kafka).admin();
   const topics: ProduceResult['topics'] = [];
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const tooSlow = (what: string) => () =>

@@ -176,6 +176,12 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
         maxRetryTimeMs: 5_000,
         ...(verbose ? { log: (l: string) => io.stderr.write(`${l}\n`) } : {}),
       });
+      // Topics are prepared with the usual few retries: a refused connection answers at once.
+      const adminKafka = kafkaFromEndpoints(endpoints, {
+        clientId: 'streamctl-produce',
+        connectionTimeoutMs: timeoutMs,
+        ...(verbose ? { log: (l: string) => io.stderr.write(`${l}\n`) } : {}),
+      });
       const tty = io.stderr.isTTY === true;
       const style = makeStyle(colorEnabled(io.stderr, io.env));
       let lastPlain = 0;
@@ -203,6 +209,7 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
           },
           {
             kafka,
+            adminKafka,
             brokers: endpoints.kafka.brokers,
             ...(registry ? { registry } : {}),
             signal: abort.signal,

@@ -748,8 +748,11 @@ function causeOf(err: unknown): unknown {
 export function describeHttpError(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code === 'ECONNREFUSED') return 'connection refused';
-    if (cause?.code === 'ENOTFOUND') return 'unknown host';
+    // fetch puts the socket's error in its cause; clients that unwrap it pass the socket's error itself.
+    const code = cause?.code ?? (err as NodeJS.ErrnoException).code;
+    // node:http clients put the code only in the message ("connect ECONNREFUSED 127.0.0.1:8081").
+    if (code === 'ECONNREFUSED' || /\bECONNREFUSED\b/.test(err.message)) return 'connection refused';
+    if (code === 'ENOTFOUND') return 'unknown host';
     if (err.name === 'TimeoutError' || err.name === 'AbortError')
       return err.message.includes('timed out after') ? err.message : 'timed out';
     const first = err.message.split('\n')[0] ?? 'failed';

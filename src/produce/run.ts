@@ -81,13 +81,6 @@ export interface ProduceOptions {
    * one is in flight.
    */
   maxInFlight?: number;
-  /**
-   * Where generated events are made: on a worker thread ahead of the pacer, or on the main
-   * thread when they are due. Default: auto — the worker for peak rates from 20k/s (and max)
-   * on more than one core when the bundle has it (dist/produce-worker.js); the main thread
-   * otherwise, under vitest (TypeScript sources), and for --input (read on the main thread).
-   */
-  generateIn?: 'auto' | 'main' | 'worker';
   /** Longest wait for Kafka while connecting and preparing topics. Default: 10 s. */
   connectTimeoutMs?: number;
 }
@@ -197,12 +190,19 @@ function prepareStreams(
   return { prepared, generation };
 }
 
-/** Peak rates from which generation moves to a worker thread by default. */
+/** Peak rates from which generation moves to a worker thread. */
 const WORKER_MIN_RATE = 20_000;
 /** Chunks (of up to a batch each) the worker makes ahead; also at most this long ahead at the peak rate. */
 const MAX_PREFETCH_CHUNKS = 16;
 const MAX_PREFETCH_MS = 100;
 
+/**
+ * Generated events at peak rates from 20k/s (and max) are made on a worker thread, when there
+ * is more than one core (on one, a worker only adds its handovers to the same CPU time) and
+ * the bundle has the worker (dist/produce-worker.js; not so under vitest, which runs the
+ * TypeScript sources). Below that, for --input (read on the main thread) and otherwise they
+ * are made on the main thread as the pacer releases them.
+ */
 async function openSource(
   options: ProduceOptions,
   generation: GenerationOptions,
@@ -210,11 +210,7 @@ async function openSource(
   maxBatch: number,
 ): Promise<EventSource> {
   const peak = options.shape.peakRate;
-  const mode = options.generateIn ?? 'auto';
-  // On one core a worker only adds its handovers to the same CPU time.
-  const worker =
-    !options.input &&
-    (mode === 'worker' || (mode === 'auto' && peak >= WORKER_MIN_RATE && availableParallelism() > 1 && workerEntry() !== undefined));
+  const worker = !options.input && peak >= WORKER_MIN_RATE && availableParallelism() > 1 && workerEntry() !== undefined;
   if (!worker) return new InThreadSource({ ...generation, format, ...(options.input ? { input: options.input } : {}) });
   const chunkEvents = Math.min(maxBatch, 1000);
   const prefetchChunks = Number.isFinite(peak)

@@ -75,7 +75,7 @@ export function App(props: AppProps) {
     if (tickMs <= 0) return;
     // The clock and the data's age are redrawn on their own only when samples stop coming
     // (Kafka slow or down): a render costs more than a sample, so no frame is drawn twice a second.
-    const timer = setInterval(() => setFrame((f) => (clock() - f.now >= tickMs + 250 ? { ...f, now: clock() } : f)), 250);
+    const timer = setInterval(() => setFrame((f) => (clock() - f.now >= tickMs * 1.5 ? { ...f, now: clock() } : f)), tickMs);
     return () => clearInterval(timer);
   }, [clock, tickMs]);
   const { live, now } = frame;

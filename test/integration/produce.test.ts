@@ -144,10 +144,11 @@ describe('streamctl produce', () => {
   it('--seed repeats a run byte for byte', async () => {
     const topics = [unique('it-seed-a'), unique('it-seed-b')];
     for (const topic of topics) {
-      const r = await cli(['produce', '--schema', TX_SCHEMA, '--topic', topic, '--partitions', '1', '--seed', '42', '--events', '50']);
+      // More than one batch: a reordering between batches would break the repeat.
+      const r = await cli(['produce', '--schema', TX_SCHEMA, '--topic', topic, '--partitions', '1', '--seed', '42', '--events', '5000']);
       expect(r.code).toBe(0);
     }
-    const [a, b] = await Promise.all(topics.map((t) => readTopic(bootstrap, t, 50)));
+    const [a, b] = await Promise.all(topics.map((t) => readTopic(bootstrap, t, 5000)));
     expect(a!.map((m) => m.value.subarray(5).toString('hex'))).toEqual(b!.map((m) => m.value.subarray(5).toString('hex')));
     expect(a!.map((m) => m.key)).toEqual(b!.map((m) => m.key));
     const other = unique('it-seed-c');

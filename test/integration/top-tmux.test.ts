@@ -25,7 +25,9 @@ async function tmux(...args: string[]): Promise<string> {
 async function session(env: Record<string, string> = {}): Promise<string> {
   const name = unique('streamctl-top');
   sessions.push(name);
-  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  // A tmux server started earlier keeps its own environment: pass streamctl's settings explicitly.
+  const inherited = Object.entries(process.env).filter(([k]) => k.startsWith('STREAMCTL_')) as [string, string][];
+  const vars = [...inherited, ...Object.entries(env)].map(([k, v]) => `${k}=${v}`);
   // CI set in the test environment would make Ink stop drawing; a person's terminal doesn't have it.
   await tmux(
     'new-session',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Collector } from '../../src/collector/collector.js';
+import { Collector, describeHttpError } from '../../src/collector/collector.js';
 import type { GroupDescription, KafkaReader } from '../../src/collector/kafka.js';
 import { peekKey, type Peeked } from '../../src/collector/peek.js';
 
@@ -312,5 +312,18 @@ describe('Collector', () => {
     expect(count).toBeGreaterThanOrEqual(3);
     await new Promise((r) => setTimeout(r, 60));
     expect(seen.length).toBe(count);
+  });
+
+  it('words HTTP failures in one short line', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8082'), { code: 'ECONNREFUSED' });
+    expect(describeHttpError(Object.assign(new TypeError('fetch failed'), { cause: refused }))).toBe('connection refused');
+    expect(describeHttpError(refused)).toBe('connection refused');
+    expect(describeHttpError(Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') }))).toBe(
+      'fetch failed: bad port',
+    );
+    expect(describeHttpError(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }))).toBe(
+      'timed out',
+    );
+    expect(describeHttpError(new Error('HTTP 503 from /jobs/overview'))).toBe('HTTP 503 from /jobs/overview');
   });
 });

@@ -354,11 +354,11 @@ describe('runProduce with a stand-in Kafka', () => {
       1,
     );
     expect(sent).toEqual(expected.map(({ key, value }) => ({ key, value })));
-  });
+  }, 30_000);
 
   it('with acks=1 keeps several sends in flight', async () => {
     const { kafka, maxActive } = fakeKafka(1);
     await runProduce({ streams, shape: constantShape(Infinity), events: 5000, acks: 1, maxBatch: 100 }, { kafka, registry });
     expect(maxActive()).toBeGreaterThan(1);
-  });
+  }, 30_000);
 });

@@ -70,9 +70,11 @@ export async function laggingGroup(
   return { topic, groupId, producedFrom, producedTo };
 }
 
-export async function deleteTopic(bootstrap: string, topic: string): Promise<void> {
+/** Deletes a test's topic and, when given, its (empty) groups, so they don't clutter the shared cluster. */
+export async function deleteTopic(bootstrap: string, topic: string, groups: string[] = []): Promise<void> {
   const admin = kafkaFor(bootstrap).admin();
   await admin.connect();
+  if (groups.length) await admin.deleteGroups(groups).catch(() => {});
   await admin.deleteTopics({ topics: [topic] }).catch(() => {});
   await admin.disconnect();
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of collectors) await c.stop();
-  for (const t of topics) await deleteTopic(bootstrap, t);
+  for (const t of topics) await deleteTopic(bootstrap, t, t === lagging.topic ? [lagging.groupId] : []);
 });
 
 /** A port nothing listens on (fetch refuses the "bad ports" such as 1 and 9 before trying). */

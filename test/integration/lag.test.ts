@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await deleteTopic(bootstrap, lagging.topic);
+  await deleteTopic(bootstrap, lagging.topic, [lagging.groupId]);
 });
 
 /** Runs the binary until `ms` have passed, then sends SIGINT as Ctrl-C would. */

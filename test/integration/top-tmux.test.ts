@@ -91,7 +91,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sessions) await run('tmux', ['kill-session', '-t', s]);
-  for (const g of [a, b]) if (g) await deleteTopic(bootstrap, g.topic);
+  for (const g of [a, b]) if (g) await deleteTopic(bootstrap, g.topic, [g.groupId]);
 });
 
 describe('streamctl top in a terminal', () => {

@@ -1,5 +1,5 @@
-import { ConnectionError, ExitCode, StreamctlError, describeCause } from '../errors.js';
-import { summarizeJavaError } from './java-errors.js';
+import { ConnectionError, ExitCode, StreamctlError } from '../errors.js';
+import { flinkCall, type FlinkEndpoint } from './http.js';
 
 /** Default timeout of every SQL Gateway HTTP call. */
 export const GATEWAY_TIMEOUT_MS = 10_000;
@@ -65,49 +65,31 @@ export class SqlGatewayClient {
   readonly url: string;
   private readonly timeoutMs: number;
   private readonly fetchFn: typeof fetch;
+  private readonly endpoint: FlinkEndpoint;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: SqlGatewayOptions) {
     this.url = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? GATEWAY_TIMEOUT_MS;
     this.fetchFn = options.fetch ?? fetch;
+    this.endpoint = {
+      fetchFn: this.fetchFn,
+      url: this.url,
+      what: 'Flink SQL Gateway',
+      hint: 'check sqlGateway.url or STREAMCTL_SQL_GATEWAY_URL (local platform: `streamctl dev up`)',
+    };
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
   private async call<T>(action: string, method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await this.fetchFn(`${this.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      let reason =
-        (err as Error).name === 'TimeoutError'
-          ? `no answer within ${this.timeoutMs / 1000}s`
-          : describeCause((err as { cause?: unknown }).cause ?? err);
-      // undici's word for the ports browsers block (1, 9, 6000…), which fetch never connects to.
-      if (reason === 'bad port') reason = `port ${new URL(this.url).port} is a port fetch refuses to connect to`;
-      throw new ConnectionError(`unable to ${action}: Flink SQL Gateway at ${this.url} unreachable (${reason})`, {
-        hint: 'check sqlGateway.url or STREAMCTL_SQL_GATEWAY_URL (local platform: `streamctl dev up`)',
-        cause: err,
-      });
-    }
-    const text = await res.text();
-    let data: unknown;
-    try {
-      data = text ? JSON.parse(text) : undefined;
-    } catch {
-      data = undefined;
-    }
-    if (!res.ok) {
-      const errors = (data as { errors?: unknown } | undefined)?.errors;
-      const reason = Array.isArray(errors) ? summarizeJavaError(errors.map(String).join('\n')) : text.slice(0, 200) || res.statusText;
-      throw new GatewayHttpError(res.status, reason);
-    }
-    return data as T;
+    const init: RequestInit = {
+      method,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    };
+    const r = await flinkCall<T>(this.endpoint, action, path, init, this.timeoutMs);
+    if (!r.ok) throw new GatewayHttpError(r.status, r.reason);
+    return r.data;
   }
 
   /** Opens a session with these options (e.g. pipeline.name); returns its handle. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ConnectionError, StreamctlError, describeCause, ExitCode } from '../errors.js';
-import { summarizeJavaError } from './java-errors.js';
+import { StreamctlError, ExitCode } from '../errors.js';
+import { flinkCall, type FlinkEndpoint } from './http.js';
 
 /** Default timeout of every JobManager REST call: a JobManager that doesn't answer must not hang a command. */
 export const FLINK_TIMEOUT_MS = 10_000;
@@ -190,49 +190,31 @@ export class FlinkRestClient {
   private readonly timeoutMs: number;
   private readonly slowTimeoutMs: number;
   private readonly fetchFn: typeof fetch;
+  private readonly endpoint: FlinkEndpoint;
 
   constructor(options: FlinkRestOptions) {
     this.url = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? FLINK_TIMEOUT_MS;
     this.slowTimeoutMs = options.slowTimeoutMs ?? FLINK_SLOW_TIMEOUT_MS;
     this.fetchFn = options.fetch ?? fetch;
+    this.endpoint = {
+      fetchFn: this.fetchFn,
+      url: this.url,
+      what: 'Flink JobManager',
+      hint: 'check flink.url or STREAMCTL_FLINK_URL (local platform: `streamctl dev up`)',
+    };
   }
 
   private async call<T>(action: string, method: string, path: string, options: CallOptions = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    let res: Response;
-    try {
-      res = await this.fetchFn(`${this.url}${path}`, {
-        method,
-        headers: options.form ? {} : { 'content-type': 'application/json', accept: 'application/json' },
-        ...(options.form ? { body: options.form } : options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      let reason =
-        (err as Error).name === 'TimeoutError'
-          ? `no answer within ${timeoutMs / 1000}s`
-          : describeCause((err as { cause?: unknown }).cause ?? err);
-      // undici's word for the ports browsers block (1, 9, 6000…), which fetch never connects to.
-      if (reason === 'bad port') reason = `port ${new URL(this.url).port} is a port fetch refuses to connect to`;
-      throw new ConnectionError(`unable to ${action}: Flink JobManager at ${this.url} unreachable (${reason})`, {
-        hint: 'check flink.url or STREAMCTL_FLINK_URL (local platform: `streamctl dev up`)',
-        cause: err,
-      });
-    }
-    const text = await res.text();
-    let data: unknown;
-    try {
-      data = text ? JSON.parse(text) : undefined;
-    } catch {
-      data = undefined;
-    }
-    if (!res.ok) {
-      const errors = (data as { errors?: unknown } | undefined)?.errors;
-      const reason = Array.isArray(errors) ? summarizeJavaError(errors.map(String).join('\n')) : text.slice(0, 200) || res.statusText;
-      throw new FlinkRestError(`unable to ${action}: ${reason} (HTTP ${res.status})`, res.status, reason);
-    }
-    return data as T;
+    const init: RequestInit = {
+      method,
+      headers: options.form ? {} : { 'content-type': 'application/json', accept: 'application/json' },
+      ...(options.form ? { body: options.form } : options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    };
+    const r = await flinkCall<T>(this.endpoint, action, path, init, timeoutMs);
+    if (!r.ok) throw new FlinkRestError(`unable to ${action}: ${r.reason} (HTTP ${r.status})`, r.status, r.reason);
+    return r.data;
   }
 
   /** The JobManager's effective configuration, key → value. */

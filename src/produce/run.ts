@@ -1,15 +1,23 @@
 import { availableParallelism } from 'node:os';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type avro from 'avsc';
 import { CheckFailedError, ConnectionError, StreamctlError, UsageError, describeCause } from '../errors.js';
-import { compressionType, registerCodecs, type Compression } from '../kafka/codecs.js';
+import type { Compression } from '../kafka/codecs.js';
 import { describeKafkaError, kafkaConnectionError, withDeadline } from '../kafka/client.js';
+import {
+  kafkajsProducer,
+  type OutgoingRecord,
+  type ProducerClient,
+  type ProducerFactory,
+  type ProducerTransaction,
+  type RecordProducer,
+} from '../kafka/producer.js';
 import { ensureTopic } from '../kafka/topics.js';
 import type { RegistryClient } from '../registry/client.js';
 import { createGenerator } from './datagen.js';
 import { parseAvroSchema } from './logical-types.js';
 import { Pacer, realClock, type Clock, type PacerStatus } from './pacer.js';
-import { JavaCompatiblePartitioner } from './partitioner.js';
+import { RecordPartitioner } from './partitioner.js';
 import { randomSeed } from './random.js';
 import type { LoadShape } from './rate.js';
 import {
@@ -73,12 +81,11 @@ export interface ProduceOptions {
   /** Most events per produce request. Default: 500. */
   maxBatch?: number;
   /**
-   * Produce requests awaiting their acks at once (non-transactional). Default: 1 with acks=all,
-   * 8 otherwise. The idempotent producer of kafkajs puts one request per broker on the wire at a
-   * time anyway, and concurrent sendBatch calls can reach it out of order (while it connects,
-   * or retries after a broker failure), which would reorder events, keyed ones included, and
-   * break --seed's byte-for-byte repeat. Throughput is the same: the next batch is made while
-   * one is in flight.
+   * Produce requests awaiting their acks at once with --acks 0 or 1. Default: 8. With acks=all
+   * (the idempotent producer) and in transactions it is always 1: concurrent sends can reach an
+   * idempotent producer out of order (kafkajs, while it connects or retries after a broker
+   * failure) or with reused sequence numbers (@platformatic/kafka), which would reorder or drop
+   * events. Throughput holds up: the next batch is made while one is in flight.
    */
   maxInFlight?: number;
   /** Longest wait for Kafka while connecting and preparing topics. Default: 10 s. */
@@ -94,7 +101,10 @@ export interface LiveUpdate {
 }
 
 export interface ProduceDeps {
+  /** For the prepare phase (topics), and the producer unless `producer` is given. */
   kafka: Kafka;
+  /** Makes the producer. Default: kafkajs on `kafka`. */
+  producer?: ProducerFactory;
   /**
    * Client for the prepare phase (topics), with few retries so that a refused
    * connection is reported at once rather than after the producer's long
@@ -117,6 +127,8 @@ export interface ProduceResult {
   format: ValueFormat;
   acks: Acks;
   compression: Compression;
+  /** The Kafka client library that produced. */
+  client: ProducerClient;
   transactional: { id: string; transactions: number } | null;
   endReason: string;
   summary: RunSummary;
@@ -267,7 +279,6 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
   if (options.input && options.streams.length !== 1) throw new UsageError('--input needs exactly one schema and topic');
   if (options.transactionalId && acks !== -1)
     throw new UsageError('transactions need --acks all', { hint: 'drop --acks or use --acks all with --transactional-id' });
-  if (compression !== 'none') await registerCodecs();
 
   const { prepared, generation } = prepareStreams(options, seed);
 
@@ -336,18 +347,17 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
     }
   }
 
-  const producer: Producer = deps.kafka.producer({
-    createPartitioner: JavaCompatiblePartitioner,
-    idempotent: acks === -1,
-    ...(options.transactionalId ? { transactionalId: options.transactionalId, maxInFlightRequests: 1 } : { maxInFlightRequests: 5 }),
-    allowAutoTopicCreation: false,
-    // Rides out a broker restart (~30 s of retries with backoff); the idempotent
-    // producer's sequence numbers keep the retried batches from being duplicated.
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+  // Both clients retry for ~35 s with backoff, which rides out a broker restart; the idempotent
+  // producer's sequence numbers keep the retried batches from being duplicated.
+  const producer: RecordProducer = await (deps.producer ?? kafkajsProducer(deps.kafka))({
+    acks,
+    compression,
+    ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
   });
   try {
     await withDeadline(producer.connect(), connectTimeoutMs, tooSlow('connect the producer'));
   } catch (err) {
+    void producer.close().catch(() => {});
     if (err instanceof StreamctlError) throw err;
     throw kafkaConnectionError('connect the producer', deps.brokers ?? [], err);
   }
@@ -357,7 +367,7 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
   try {
     source = await openSource(options, generation, format, maxBatch);
   } catch (err) {
-    await producer.disconnect().catch(() => {});
+    await producer.close().catch(() => {});
     throw err;
   }
   const pacer = new Pacer({
@@ -379,24 +389,17 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
   let firstError: unknown;
   let inputError: unknown;
   const inflight = new Set<Promise<void>>();
-  const maxInFlight = options.transactionalId ? 1 : (options.maxInFlight ?? (acks === -1 ? 1 : 8));
-  let transaction: Awaited<ReturnType<Producer['transaction']>> | undefined;
+  const maxInFlight = options.transactionalId || acks === -1 ? 1 : (options.maxInFlight ?? 8);
+  let transaction: ProducerTransaction | undefined;
   let inTransaction: { count: number; sentAt: number }[] = [];
   let transactions = 0;
   const transactionSize = options.transactionSize ?? 1000;
-  const compressionCode = compressionType(compression);
-  // A ReadyEvent is a kafkajs Message (key, value) with its stream index besides, which kafkajs ignores.
-  const toBatch = (list: ReadyEvent[]) => {
-    let topicMessages: { topic: string; messages: Message[] }[];
-    if (prepared.length === 1) {
-      topicMessages = [{ topic: prepared[0]!.plan.topic, messages: list }];
-    } else {
-      const byStream = prepared.map((): Message[] => []);
-      for (const e of list) byStream[e.stream]!.push(e);
-      topicMessages = prepared.map((p, i) => ({ topic: p.plan.topic, messages: byStream[i]! })).filter((t) => t.messages.length > 0);
-    }
-    return { topicMessages, acks, compression: compressionCode };
-  };
+  const partitioner = new RecordPartitioner();
+  const toBatch = (list: ReadyEvent[]): OutgoingRecord[] =>
+    list.map((e) => {
+      const topic = topics[e.stream]!;
+      return { topic: topic.topic, partition: partitioner.partition(topic.topic, e.key, topic.partitions), key: e.key, value: e.value };
+    });
 
   const commit = async () => {
     if (!transaction) return;
@@ -446,9 +449,9 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
           const open = inTransaction.reduce((a, b) => a + b.count, 0);
           const chunk = rest.slice(0, transactionSize - open);
           rest = rest.slice(chunk.length);
-          transaction ??= await producer.transaction();
           try {
-            await transaction.sendBatch(toBatch(chunk));
+            transaction ??= await producer.beginTransaction();
+            await transaction.send(toBatch(chunk));
             inTransaction.push({ count: chunk.length, sentAt });
           } catch (err) {
             firstError ??= err;
@@ -461,7 +464,7 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
       }
       const batch = toBatch(built);
       const p: Promise<void> = producer
-        .sendBatch(batch)
+        .send(batch)
         .then(
           () => {
             const at = clock.now();
@@ -484,7 +487,7 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
     await source.close();
     await Promise.all(inflight).catch(() => {});
     if (transaction) await transaction.abort().catch(() => {});
-    await producer.disconnect().catch(() => {});
+    await producer.close().catch(() => {});
   }
 
   const status = pacer.status();
@@ -504,6 +507,7 @@ export async function runProduce(options: ProduceOptions, deps: ProduceDeps): Pr
     format,
     acks,
     compression,
+    client: producer.client,
     transactional: options.transactionalId ? { id: options.transactionalId, transactions } : null,
     endReason: status.endReason ?? 'stopped',
     summary,

@@ -122,24 +122,45 @@ describe('streamctl produce', () => {
     }
   });
 
-  it('puts keyed records on the partition the Java producer picks (murmur2)', async () => {
-    const topic = unique('it-prod-key');
-    const r = await cli(['produce', '--schema', TX_SCHEMA, '--topic', topic, '--partitions', '7', '--key', 'user_id', '--events', '10000']);
-    expect(r.code).toBe(0);
-    const records = await readTopic(bootstrap, topic, 10_000, { timeoutMs: 60_000 });
-    expect(records).toHaveLength(10_000);
-    const { records: values } = await decodeAll(records.map((m) => m.value));
-    expect(values.map((v) => v.user_id)).toEqual(records.map((m) => m.key));
-    const keys = records.map((m) => m.key!);
-    const clients = join(resolveConfig().dev.cacheDir, CACHE_ENTRIES.kafka, 'libs', '*');
-    const java = fileURLToPath(new URL('../fixtures/java/KafkaPartition.java', import.meta.url));
-    const expected = execFileSync('java', ['-cp', clients, java, '7', ...keys], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .map(Number);
-    expect(records.map((m) => m.partition)).toEqual(expected);
-    expect(new Set(expected).size).toBeGreaterThan(1);
-  });
+  // Both client libraries behind the producer: @platformatic/kafka (the default) and kafkajs.
+  it.each(['platformatic', 'kafkajs'])(
+    'puts keyed records on the partition the Java producer picks (murmur2), --client %s',
+    async (client) => {
+      const topic = unique('it-prod-key');
+      const r = await cli([
+        'produce',
+        '--client',
+        client,
+        '--schema',
+        TX_SCHEMA,
+        '--topic',
+        topic,
+        '--partitions',
+        '7',
+        '--key',
+        'user_id',
+        '--events',
+        '10000',
+        '-o',
+        'json',
+      ]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ client, summary: { sent: 10_000, acked: 10_000, failed: 0 } });
+      const records = await readTopic(bootstrap, topic, 10_000, { timeoutMs: 60_000 });
+      expect(records).toHaveLength(10_000);
+      const { records: values } = await decodeAll(records.map((m) => m.value));
+      expect(values.map((v) => v.user_id)).toEqual(records.map((m) => m.key));
+      const keys = records.map((m) => m.key!);
+      const clients = join(resolveConfig().dev.cacheDir, CACHE_ENTRIES.kafka, 'libs', '*');
+      const java = fileURLToPath(new URL('../fixtures/java/KafkaPartition.java', import.meta.url));
+      const expected = execFileSync('java', ['-cp', clients, java, '7', ...keys], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map(Number);
+      expect(records.map((m) => m.partition)).toEqual(expected);
+      expect(new Set(expected).size).toBeGreaterThan(1);
+    },
+  );
 
   it('--seed repeats a run byte for byte', async () => {
     const topics = [unique('it-seed-a'), unique('it-seed-b')];

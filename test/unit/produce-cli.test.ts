@@ -21,6 +21,7 @@ function result(overrides: Partial<ProduceResult['summary']> = {}): ProduceResul
     format: 'avro',
     acks: -1,
     compression: 'none',
+    client: 'platformatic',
     transactional: null,
     endReason: 'events',
     summary: {

@@ -5,6 +5,8 @@ import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { kafkaFromEndpoints } from '../../kafka/client.js';
 import { COMPRESSIONS, type Compression } from '../../kafka/codecs.js';
+import { PRODUCER_CLIENTS, chooseProducerClient, kafkajsProducer, type ProducerClient } from '../../kafka/producer.js';
+import { platformaticProducer } from '../../kafka/producer-platformatic.js';
 import { colorEnabled, makeStyle } from '../../output/style.js';
 import { registryFromEndpoints } from '../../registry/client.js';
 import { assertWritable, globals, loadConfig, parseIntOption, printResult } from '../shared.js';
@@ -44,6 +46,7 @@ interface ProduceFlags {
   replicationFactor: number;
   acks: 'all' | '1' | '0';
   compression: Compression;
+  client?: ProducerClient;
   transactionalId?: string;
   transactionSize: number;
   batchSize: number;
@@ -81,6 +84,12 @@ export function produceCommand(io: Io): Command {
     )
     .addOption(new Option('--acks <acks>', 'acknowledgements to wait for').choices(['all', '1', '0']).default('all'))
     .addOption(new Option('-z, --compression <codec>', 'batch compression').choices(COMPRESSIONS).default('none'))
+    .addOption(
+      new Option(
+        '--client <library>',
+        'Kafka client library that produces (default: platformatic; kafkajs for zstd on Node < 22.15)',
+      ).choices(PRODUCER_CLIENTS),
+    )
     .option('--transactional-id <id>', 'produce in transactions (exactly-once; readers use read_committed)')
     .option('--transaction-size <n>', 'events per transaction', positiveInt('--transaction-size'), 1000)
     .option('--batch-size <n>', 'most events per produce request', positiveInt('--batch-size'), 500)
@@ -167,21 +176,24 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
       }
 
       const verbose = globals(cmd).verbose;
-      const kafka = kafkaFromEndpoints(endpoints, {
-        clientId: 'streamctl-produce',
-        connectionTimeoutMs: timeoutMs,
-        // Long enough (~35 s) to ride out a broker restart inside kafkajs, where the idempotent
-        // producer's sequence numbers survive the retry; connect-phase waits are bounded by --timeout.
-        retries: 10,
-        maxRetryTimeMs: 5_000,
-        ...(verbose ? { log: (l: string) => io.stderr.write(`${l}\n`) } : {}),
-      });
+      const log = verbose ? { log: (l: string) => io.stderr.write(`${l}\n`) } : {};
+      const client = chooseProducerClient(flags.client, flags.compression);
       // Topics are prepared with the usual few retries: a refused connection answers at once.
-      const adminKafka = kafkaFromEndpoints(endpoints, {
-        clientId: 'streamctl-produce',
-        connectionTimeoutMs: timeoutMs,
-        ...(verbose ? { log: (l: string) => io.stderr.write(`${l}\n`) } : {}),
-      });
+      const adminKafka = kafkaFromEndpoints(endpoints, { clientId: 'streamctl-produce', connectionTimeoutMs: timeoutMs, ...log });
+      const producer =
+        client === 'kafkajs'
+          ? kafkajsProducer(
+              // Long enough (~35 s) to ride out a broker restart inside kafkajs, where the idempotent
+              // producer's sequence numbers survive the retry; connect-phase waits are bounded by --timeout.
+              kafkaFromEndpoints(endpoints, {
+                clientId: 'streamctl-produce',
+                connectionTimeoutMs: timeoutMs,
+                retries: 10,
+                maxRetryTimeMs: 5_000,
+                ...log,
+              }),
+            )
+          : platformaticProducer(endpoints, { clientId: 'streamctl-produce', connectTimeoutMs: timeoutMs });
       const tty = io.stderr.isTTY === true;
       const style = makeStyle(colorEnabled(io.stderr, io.env));
       let lastPlain = 0;
@@ -208,8 +220,8 @@ Exit codes: 0 all delivered, 1 some events not delivered, 2 usage, config or con
             ...(flags.transactionalId ? { transactionalId: flags.transactionalId } : {}),
           },
           {
-            kafka,
-            adminKafka,
+            kafka: adminKafka,
+            producer,
             brokers: endpoints.kafka.brokers,
             ...(registry ? { registry } : {}),
             signal: abort.signal,

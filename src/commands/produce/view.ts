@@ -78,7 +78,7 @@ export function summaryView(r: ProduceResult, style: Style): string {
       : `acks=${r.acks}`;
   lines.push(
     style.dim(
-      `${r.format === 'avro' ? 'Avro, Confluent wire format' : 'JSON'}; ${delivery}; compression ${r.compression}; seed ${r.seed}; ended by ${r.endReason}`,
+      `${r.format === 'avro' ? 'Avro, Confluent wire format' : 'JSON'}; ${delivery}; compression ${r.compression}; client ${r.client === 'platformatic' ? '@platformatic/kafka' : 'kafkajs'}; seed ${r.seed}; ended by ${r.endReason}`,
     ),
   );
   return lines.join('\n');

@@ -6,7 +6,7 @@ import { LOCAL_CONTEXT, originOf, parseContext, validContextName } from './conte
 import { userConfigFile } from './index.js';
 
 /**
- * Edits of the user file by `streamctl context use` and `context add`. The
+ * Edits of the user file by `streamctl context use`, `add` and `remove`. The
  * file is edited as a YAML document (the `yaml` package's Document API), so
  * comments, key order and formatting of everything else stay as they were;
  * it is written atomically (temp file + rename) and a new file is readable
@@ -86,4 +86,51 @@ export function addContext(
   doc.setIn(['contexts', name], doc.createNode(settings));
   save(file, doc);
   return file;
+}
+
+/** What removeContext did to the user file. */
+export interface RemovedContext {
+  /** The user file the context was removed from. */
+  file: string;
+  /** currentContext named the removed context; it now names the built-in local. */
+  wasCurrent: boolean;
+  /** The currentContext the user file selects afterwards: its own value, or "local" when it names none. */
+  currentContext: string;
+}
+
+/**
+ * Removes a context from the user file; the built-in local can't be. When
+ * currentContext named it, currentContext becomes local: left dangling, every
+ * later command would fail with "unknown context" until the user picked
+ * another one. It is set rather than deleted so that a comment above it (often
+ * the file's header) stays.
+ */
+export function removeContext(env: NodeJS.ProcessEnv, name: string): RemovedContext {
+  if (name === LOCAL_CONTEXT) {
+    throw new UsageError('"local" is the built-in context of the local platform and can\'t be removed', {
+      hint: 'to make another context the default: `streamctl context use <name>`',
+    });
+  }
+  const file = userConfigFile(env);
+  const doc = load(file);
+  const names = contextNames(doc);
+  if (!names.includes(name)) {
+    throw new UsageError(
+      `unknown context "${name}" (${names.length > 0 ? `contexts in ${file}: ${names.join(', ')}` : `${file} has no contexts`})`,
+      { hint: '`streamctl context list` shows every context' },
+    );
+  }
+  // Comments on the context's own key go with it; one above the first context belongs to the
+  // contexts map in the YAML model and is kept, since it may be about all of them.
+  doc.deleteIn(['contexts', name]);
+  const current = doc.get('currentContext');
+  // Trimmed as the config loader trims it, so the reset matches what commands select.
+  const wasCurrent = typeof current === 'string' && current.trim() === name;
+  if (wasCurrent) doc.set('currentContext', LOCAL_CONTEXT);
+  save(file, doc);
+  return {
+    file,
+    wasCurrent,
+    currentContext: !wasCurrent && typeof current === 'string' && current.trim() !== '' ? current.trim() : LOCAL_CONTEXT,
+  };
 }

@@ -131,6 +131,50 @@ describe('no secret appears anywhere', () => {
   });
 });
 
+describe('streamctl context remove', () => {
+  it('removes contexts from the user file; removing the current one puts commands back on the local platform', async () => {
+    const password = `pw-${randomBytes(12).toString('hex')}`;
+    const home = mkdtempSync(join(tmpdir(), 'streamctl-it-ctxrm-'));
+    const env = { XDG_CONFIG_HOME: join(home, 'config'), IT_RM_PASSWORD: password };
+    const file = join(home, 'config', 'streamctl', 'config.yaml');
+    const results: CliResult[] = [];
+    const run = async (args: string[]) => {
+      const r = await cli(args, { env });
+      results.push(r);
+      return r;
+    };
+    // A current context that can't reach the local platform (SASL against its plaintext listener), and a read-only one.
+    const sasl = ['--sasl-mechanism', 'SCRAM-SHA-512', '--sasl-username', 'alice', '--sasl-password-env', 'IT_RM_PASSWORD'];
+    expect((await run(['context', 'add', 'doomed', '--brokers', bootstrap, ...sasl, '--use'])).code).toBe(0);
+    expect((await run(['context', 'add', 'kept', '--brokers', bootstrap, '--read-only'])).code).toBe(0);
+    expect((await run(['topics', 'list'])).code).toBe(2);
+
+    const removed = await run(['context', 'remove', 'doomed', '-o', 'json']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toEqual({ context: 'doomed', file, wasCurrent: true, currentContext: 'local' });
+    const list = JSON.parse((await run(['context', 'list', '-o', 'json'])).stdout);
+    expect(list.current).toBe('local');
+    expect(list.contexts.map((c: { name: string }) => c.name)).toEqual(['local', 'kept']);
+    // The next command uses the built-in context, which reaches the running platform.
+    const topics = await run(['topics', 'list', '-o', 'json']);
+    expect(topics.code, topics.stderr).toBe(0);
+
+    // A read-only context is removable (a config edit, not a cluster change), with the rm alias.
+    const rm = await run(['context', 'rm', 'kept']);
+    expect(rm.code, rm.stderr).toBe(0);
+    expect(rm.stdout).toBe(`removed context kept from ${file}\n`);
+
+    const unknown = await run(['context', 'remove', 'doomed']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.split('\n')[0]).toBe(`error: unknown context "doomed" (${file} has no contexts)`);
+    const local = await run(['context', 'remove', 'local']);
+    expect(local.code).toBe(2);
+    expect(local.stderr.split('\n')[0]).toBe('error: "local" is the built-in context of the local platform and can\'t be removed');
+
+    for (const r of results) expect(r.stdout + r.stderr).not.toContain(password);
+  });
+});
+
 describe('failures are one clear line, within the timeout', () => {
   it('a broker that never answers: --timeout, STREAMCTL_TIMEOUT and the default 10 s', async () => {
     const env = { STREAMCTL_BROKERS: `127.0.0.1:${silentPort}` };

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { Io } from '../../io.js';
 import { addCommand } from './add.js';
 import { listCommand } from './list.js';
+import { removeCommand } from './remove.js';
 import { showCommand } from './show.js';
 import { useCommand } from './use.js';
 
@@ -17,6 +18,7 @@ Examples:
       --sasl-username alice --sasl-password-env STAGING_KAFKA_PASSWORD --tls-ca ~/certs/staging-ca.pem
   $ streamctl context use staging                  make it the default (currentContext)
   $ streamctl context show                         the effective settings, secrets redacted
+  $ streamctl context remove staging               delete it from the user file (rm for short)
   $ streamctl --context local topics list          one command against another context
 
 The built-in context "local" is the local platform of \`streamctl dev\` and needs no config.
@@ -26,5 +28,6 @@ else currentContext in the user file, else local.`,
     .addCommand(listCommand(io))
     .addCommand(useCommand(io))
     .addCommand(showCommand(io))
-    .addCommand(addCommand(io));
+    .addCommand(addCommand(io))
+    .addCommand(removeCommand(io));
 }

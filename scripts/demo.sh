@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: install, build, bring the local platform
 # up from the real upstream components, and show it working end to end.
-# It grows as streamctl's capabilities land (flink jobs, top).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,12 +16,20 @@ echo "==> streamctl schemas register   (checks compatibility first)"
 sc schemas register
 
 echo
+echo "==> streamctl pipeline up   (the platform's Flink jobs: windowed analytics, positions projection, count windows)"
+sc pipeline up
+
+echo
 echo "==> streamctl produce --events 1000 --rate 100/sec"
 sc produce --events 1000 --rate 100/sec
 
 echo
-echo "==> the result: Flink SQL over the transactions topic, written to Postgres through JDBC"
+echo "==> the result: what the Flink jobs wrote to Postgres"
 node scripts/demo-result.mjs
 
 echo
-echo "The platform keeps running; stop it with: node bin/streamctl dev down"
+echo "==> streamctl pipeline status"
+sc pipeline status
+
+echo
+echo "The platform and the pipeline keep running: watch them with node bin/streamctl top; stop with node bin/streamctl pipeline down, then dev down"

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runningPlatform } from '../helpers/platform.js';
 
+// The platform's own Flink endpoints, checked over raw HTTP on purpose: these tests vouch for
+// the cluster `streamctl dev` starts, independently of streamctl's REST and gateway clients
+// (which test/integration/flink-cli.test.ts covers).
+
 let rest: string;
 let gateway: string;
 

@@ -9,6 +9,7 @@ import { parseAvroSchema } from '../../src/produce/logical-types.js';
 import { CACHE_ENTRIES } from '../../src/platform/versions.js';
 import { readTopic, topicSize } from '../helpers/kafka.js';
 import { BIN, cli, run, runningPlatform, unique } from '../helpers/platform.js';
+import { SqlGatewayClient } from '../../src/flink/gateway.js';
 
 const SCHEMAS = fileURLToPath(new URL('../../schemas/', import.meta.url));
 const TX_SCHEMA = join(SCHEMAS, 'transaction_event.avsc');
@@ -24,34 +25,13 @@ beforeAll(async () => {
 
 /** Runs statements in one batch-mode SQL Gateway session and returns the last statement's rows. */
 async function flinkSql(gateway: string, statements: string[]): Promise<unknown[][]> {
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(gateway + path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-    return res.json() as Promise<Record<string, string>>;
-  };
-  const { sessionHandle } = await post('/v3/sessions', { properties: { 'execution.runtime-mode': 'batch' } });
+  const client = new SqlGatewayClient({ url: gateway });
+  const session = await client.openSession({ properties: { 'execution.runtime-mode': 'batch' } });
   let rows: unknown[][] = [];
   try {
-    for (const statement of statements) {
-      const { operationHandle } = await post(`/v3/sessions/${sessionHandle}/statements`, { statement });
-      let uri: string | undefined = `/v3/sessions/${sessionHandle}/operations/${operationHandle}/result/0?rowFormat=JSON`;
-      rows = [];
-      while (uri) {
-        const res = await fetch(gateway + uri);
-        if (!res.ok) throw new Error(`statement failed: ${(await res.text()).slice(0, 2000)}`);
-        const page = (await res.json()) as { resultType: string; nextResultUri?: string; results?: { data?: { fields: unknown[] }[] } };
-        for (const d of page.results?.data ?? []) rows.push(d.fields);
-        if (page.resultType === 'EOS') break;
-        if (page.resultType === 'NOT_READY') await new Promise((r) => setTimeout(r, 200));
-        uri = page.nextResultUri;
-      }
-    }
+    for (const statement of statements) rows = (await client.execute(session, statement, { maxRows: 100_000 })).rows;
   } finally {
-    await fetch(`${gateway}/v3/sessions/${sessionHandle}`, { method: 'DELETE' });
+    await client.closeSession(session);
   }
   return rows;
 }

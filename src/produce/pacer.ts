@@ -59,8 +59,15 @@ export function createRealClock(options: RealClockOptions = {}): Clock {
   return {
     now: () => performance.now(),
     async sleep(ms, precise = false) {
-      if (!precise) return ms > 0 ? timer(Math.ceil(ms)) : immediate();
+      if (ms <= 0 && !precise) return immediate();
       const deadline = performance.now() + ms;
+      if (!precise) {
+        // Timers run on libuv's loop time, cached once per loop turn, so one can fire a fraction
+        // of a millisecond early by performance.now(): wait out the rest.
+        do await timer(Math.max(1, Math.ceil(deadline - performance.now())));
+        while (performance.now() < deadline);
+        return;
+      }
       const coarse = Math.floor(ms - spinMs);
       if (coarse >= 1) await timer(coarse);
       do await immediate();

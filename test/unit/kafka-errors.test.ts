@@ -189,3 +189,20 @@ describe('help', () => {
     expect(top.out()).toContain('--context <name>');
   });
 });
+
+describe("kafkajs's negative-timer warning on Node 24 (kafkajs#1751)", () => {
+  it('is dropped once streamctl runs; other warnings still reach their listeners', async () => {
+    await main(['node', 'streamctl', '--version'], captureIo());
+    const seen: string[] = [];
+    const listener = (w: Error) => seen.push(w.name);
+    process.on('warning', listener);
+    try {
+      process.emitWarning('-1795648741879 is a negative number.\nTimeout duration was set to 1.', 'TimeoutNegativeWarning');
+      process.emitWarning('something else', 'StreamctlTestWarning');
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(seen).toEqual(['StreamctlTestWarning']);
+  });
+});

@@ -1,6 +1,7 @@
 import type { ResolvedEndpoints } from '../config/endpoints.js';
 import { describeKafkaError, kafkaFromEndpoints } from '../kafka/client.js';
 import { registerCodecs } from '../kafka/codecs.js';
+import { FlinkRestClient, FlinkRestError } from '../flink/rest.js';
 import { registryFromEndpoints } from '../registry/client.js';
 import { flinkReader, type FlinkReader } from './flink.js';
 import { kafkaReader, UNKNOWN_TOPIC, type ClusterDescription, type GroupDescription, type KafkaReader } from './kafka.js';
@@ -20,9 +21,18 @@ export interface CollectorOptions {
   context?: string;
   /** Only these consumer groups (exact names). Default: every group. */
   groups?: string[];
-  /** Only these topics, for groups' partitions and the topics list. Default: every topic. */
+  /**
+   * Only these topics (exact names), for groups' partitions and the topics
+   * list. A group not named in `groups` is read on these topics only, and
+   * left out while it reads none of them. A missing topic is listed with an
+   * "unknown topic" error. Default: every topic.
+   */
   topics?: string[];
-  /** Sample every topic (the dashboard's topics panel), not only those the selected groups read. Default: true. */
+  /**
+   * Sample every topic (the dashboard's topics panel), not only those the
+   * selected groups read. false also keeps the cluster's metadata requests to
+   * the topics sampled. Default: true.
+   */
   allTopics?: boolean;
   /** Time allowed for each source's part of a sample (Kafka, Flink, registry). Default: 5000 ms. */
   timeoutMs?: number;
@@ -239,7 +249,7 @@ export class Collector {
       if (flink.ok) {
         this.lastFlink = flink.value;
         this.succeed('flink', done, `${flink.value.filter((j) => j.state === 'RUNNING').length} running`);
-      } else this.fail('flink', describeHttpError(flink.error));
+      } else this.fail('flink', describeHttpError(causeOf(flink.error)));
     }
     if (registry) {
       if (registry.ok) this.succeed('registry', done, registry.value);
@@ -282,10 +292,27 @@ export class Collector {
    */
   private async clusterDescription(at: number): Promise<ClusterDescription> {
     const cached = this.cluster;
-    if (cached && at - cached.at < CLUSTER_REFRESH_MS && this.status.kafka.ok) return cached.value;
-    const value = await this.sources.kafka.describeCluster();
+    // A selected topic that doesn't exist (yet) is looked for every sample, so it shows as soon as it is created.
+    const complete = (d: ClusterDescription) => (this.opts.topics ?? []).every((t) => d.topics.some((x) => x.name === t));
+    if (cached && at - cached.at < CLUSTER_REFRESH_MS && this.status.kafka.ok && complete(cached.value)) return cached.value;
+    const scope = this.metadataScope();
+    const value = await (scope ? this.sources.kafka.describeCluster(scope) : this.sources.kafka.describeCluster());
     this.cluster = { at, value };
     return value;
+  }
+
+  /**
+   * The topics whose metadata a sample needs; undefined: every topic. A
+   * selective collector never lists the rest of the cluster: with a topic
+   * selection it needs those topics' partitions; with only groups selected,
+   * brokers and controller, which any answer names — one topic the groups
+   * read keeps it small (until one is known, the first answer is a full one).
+   */
+  private metadataScope(): string[] | undefined {
+    if (this.opts.allTopics) return undefined;
+    if (this.opts.topics) return this.opts.topics;
+    const known = this.lastKafka?.topics.find((t) => t.error === null)?.topic;
+    return known === undefined ? undefined : [known];
   }
 
   private succeed(source: SourceName, at: number, detail: string): void {
@@ -306,6 +333,17 @@ export class Collector {
     const topicList = this.opts.allTopics ? cluster.topics : undefined;
     for (const b of cluster.brokers) this.brokersSeen.add(b.nodeId);
     const groupIds = listed.map((g) => g.groupId).filter((g) => !wanted || wanted.has(g));
+    // Selected topics the cluster doesn't have are reported as such, not asked for: one missing
+    // topic fails a whole batched request, and the description already says which exist.
+    const existing = new Map(cluster.topics.map((t) => [t.name, t.partitions]));
+    const missing = new Set([...(topicFilter ?? [])].filter((t) => !existing.has(t)));
+    // With a topic selection, a group found by listing is asked for its commits on those topics
+    // only: most groups of a cluster read other topics. A group named in `groups` is asked for all
+    // of its commits, as Kafka keeps them (a scoped answer lists every selected partition, committed
+    // or not: 1,000 entries per group for 20 topics of 50 partitions, against the 50 it commits).
+    const offsetScope = topicFilter
+      ? [...topicFilter].filter((t) => existing.has(t)).map((topic) => ({ topic, partitions: existing.get(topic)! }))
+      : undefined;
     const [described, committed] = await Promise.all([
       k.describeGroups(groupIds),
       mapLimit(groupIds, 8, async (g) => {
@@ -320,7 +358,7 @@ export class Collector {
         ) {
           return { ok: true as const, value: state.lastCommitted };
         }
-        const r = await settle(k.committedOffsets(g));
+        const r = await settle(offsetScope && !wanted?.has(g) ? k.committedOffsets(g, offsetScope) : k.committedOffsets(g));
         if (r.ok && state) {
           state.lastCommitted = r.value;
           state.lastFetchAt = at;
@@ -331,14 +369,7 @@ export class Collector {
     const descByGroup = new Map(described.map((d) => [d.groupId, d]));
 
     // Topics to sample: every topic for the dashboard, or those the selected groups read.
-    const topicNames = new Set<string>();
-    const partitionCount = new Map<string, number>();
-    if (topicList) {
-      for (const t of topicList) {
-        partitionCount.set(t.name, t.partitions);
-        topicNames.add(t.name);
-      }
-    }
+    const topicNames = new Set<string>((topicList ?? []).map((t) => t.name));
     const read = new Set<string>(this.opts.topics ?? []);
     for (let i = 0; i < groupIds.length; i++) {
       const c = committed[i]!;
@@ -353,7 +384,7 @@ export class Collector {
       const seen = this.topicSeen.get(topic);
       return seen !== undefined && !read.has(topic) && at - seen.changedAt >= this.stallMs && at - seen.readAt < IDLE_REFRESH_MS;
     };
-    const due = topicsToSample.filter((topic) => !idle(topic));
+    const due = topicsToSample.filter((topic) => !idle(topic) && !missing.has(topic));
     const started = this.now();
     const byTopic = await k.topicOffsets(due);
     // The offsets were read somewhere within the call; its midpoint is the best time to attach to them.
@@ -371,8 +402,9 @@ export class Collector {
     const logEnds = new Map<string, { logEnd: number; logStart: number; rate: number | null }>();
     const partitionsOf = new Map<string, number[]>();
     const previousTopics = new Map((this.lastKafka?.topics ?? []).map((v) => [v.topic, v]));
+    for (const topic of missing) topicViews.push(this.staleTopic(topic, 0, UNKNOWN_TOPIC));
     for (const topic of topicsToSample) {
-      if (!idle(topic)) continue;
+      if (!idle(topic) || missing.has(topic)) continue;
       // Not re-read this time: its last view and history stand (its log end hasn't moved in a while).
       const view = previousTopics.get(topic);
       const seen = this.topicSeen.get(topic)!;
@@ -387,7 +419,7 @@ export class Collector {
     }
     for (const { topic, r } of offsets) {
       if (!r.ok) {
-        topicViews.push(this.staleTopic(topic, partitionCount.get(topic) ?? 0, describeKafkaError(r.error)));
+        topicViews.push(this.staleTopic(topic, existing.get(topic) ?? 0, describeKafkaError(r.error)));
         continue;
       }
       partitionsOf.set(
@@ -443,8 +475,12 @@ export class Collector {
       const groupId = groupIds[i]!;
       const desc: GroupDescription = descByGroup.get(groupId) ?? { groupId, state: 'Unknown', protocolType: '', members: [] };
       const c = committed[i]!;
+      // With a topic selection, a group found by listing (not asked for by name) is shown only
+      // while it reads one of the selected topics.
+      const incidental = topicFilter !== undefined && !wanted?.has(groupId);
       if (!c.ok) {
         const previous = this.lastKafka?.groups.find((g) => g.groupId === groupId);
+        if (incidental && !previous) continue;
         groupViews.push({
           ...(previous ?? emptyGroup(groupId, desc)),
           state: desc.state,
@@ -532,6 +568,7 @@ export class Collector {
         if (readAt !== null && needsRecord(tl)) lookups.push({ view, request: { topic: e.topic, partition: e.partition, offset: readAt } });
       }
       if (moved) state.lastMoveAt = at;
+      if (incidental && partitions.length === 0) continue;
       partitions.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
       groupViews.push({
         groupId,
@@ -746,6 +783,8 @@ function causeOf(err: unknown): unknown {
 
 /** One line for a failed HTTP call: "connection refused", "timed out", "HTTP 503 from /jobs/overview". */
 export function describeHttpError(err: unknown): string {
+  // The Flink client's messages name the action for a command; the banner names the source already.
+  if (err instanceof FlinkRestError) return `HTTP ${err.status}: ${err.reason}`;
   if (err instanceof Error) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     // fetch puts the socket's error in its cause; clients that unwrap it pass the socket's error itself.
@@ -786,7 +825,9 @@ export async function createCollector(endpoints: ResolvedEndpoints, options: Cre
   });
   const registry = registryFromEndpoints(endpoints, { timeoutMs: Math.min(3000, timeoutMs) });
   const sources: CollectorSources = { kafka: kafkaReader(kafka) };
-  if (options.flink !== false) sources.flink = flinkReader(endpoints.flink.url, { timeoutMs: Math.min(3000, timeoutMs) });
+  if (options.flink !== false) {
+    sources.flink = flinkReader(new FlinkRestClient({ url: endpoints.flink.url, timeoutMs: Math.min(3000, timeoutMs) }));
+  }
   if (options.registry !== false) {
     // The global compatibility level: the registry's cheapest answer (its subject list grows with use).
     sources.registry = async () => `compatibility ${await registry.getGlobalLevel()}`;

@@ -9,12 +9,16 @@ import { peekRecords, type PeekRequest, type Peeked } from './peek.js';
  * with a scripted cluster; the real one is `kafkaReader` below.
  */
 export interface KafkaReader {
-  /** Brokers, controller, and every topic other than Kafka's internal ones with its partition count. */
-  describeCluster(): Promise<ClusterDescription>;
+  /**
+   * Brokers, controller, and topics with their partition counts: every topic
+   * other than Kafka's internal ones, or only `topics` (those of them that
+   * exist; a missing one is left out, not an error).
+   */
+  describeCluster(topics?: readonly string[]): Promise<ClusterDescription>;
   listGroups(): Promise<{ groupId: string; protocolType: string }[]>;
   describeGroups(groupIds: string[]): Promise<GroupDescription[]>;
-  /** Every committed offset of the group. */
-  committedOffsets(groupId: string): Promise<{ topic: string; partition: number; offset: number }[]>;
+  /** Every committed offset of the group, or only those on `topics` (each with its partition count). */
+  committedOffsets(groupId: string, topics?: readonly TopicPartitions[]): Promise<{ topic: string; partition: number; offset: number }[]>;
   /** Log-start (low) and log-end (high) offsets of each topic; a topic that can't be read maps to its error. */
   topicOffsets(topics: string[]): Promise<Map<string, PartitionOffsets[] | Error>>;
   /** See peekRecords; undefined when this client cannot read records directly. */
@@ -29,6 +33,12 @@ export interface ClusterDescription {
   brokers: { nodeId: number; host: string; port: number }[];
   controller: number | null;
   topics: { name: string; partitions: number }[];
+}
+
+export interface TopicPartitions {
+  topic: string;
+  /** Partitions 0 to partitions − 1. */
+  partitions: number;
 }
 
 export interface PartitionOffsets {
@@ -118,26 +128,43 @@ export function kafkaReader(kafka: Kafka, options: KafkaReaderOptions = {}): Kaf
   };
 
   const reader: KafkaReader = {
-    async describeCluster() {
-      if (internal) {
-        const m = await (await internal.get()).metadata({ topics: [] });
+    async describeCluster(scope) {
+      // Any metadata answer names the brokers and controller. A scoped one leaves out the
+      // other topics, the most expensive part of a large cluster's answer to decode.
+      const read = async (topics: readonly string[]): Promise<ClusterDescription> => {
+        if (internal) {
+          const m = await (await internal.get()).metadata({ topics: [...topics] });
+          return {
+            clusterId: m.clusterId ?? null,
+            brokers: m.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })),
+            controller: m.controllerId === undefined || m.controllerId < 0 ? null : m.controllerId,
+            topics: m.topicMetadata.map((t) => ({ name: t.topic, partitions: t.partitionMetadata.length })),
+          };
+        }
+        const a = await getAdmin();
+        const [c, { topics: found }] = await Promise.all([
+          a.describeCluster(),
+          a.fetchTopicMetadata(topics.length ? { topics: [...topics] } : undefined),
+        ]);
         return {
-          clusterId: m.clusterId ?? null,
-          brokers: m.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })),
-          controller: m.controllerId === undefined || m.controllerId < 0 ? null : m.controllerId,
-          topics: m.topicMetadata
-            .filter((t) => !isInternalTopic(t.topic))
-            .map((t) => ({ name: t.topic, partitions: t.partitionMetadata.length })),
+          clusterId: c.clusterId ?? null,
+          brokers: c.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })),
+          controller: c.controller,
+          topics: found.map((t) => ({ name: t.name, partitions: t.partitions.length })),
         };
-      }
-      const a = await getAdmin();
-      const [c, { topics }] = await Promise.all([a.describeCluster(), a.fetchTopicMetadata()]);
-      return {
-        clusterId: c.clusterId ?? null,
-        brokers: c.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })),
-        controller: c.controller,
-        topics: topics.filter((t) => !isInternalTopic(t.name)).map((t) => ({ name: t.name, partitions: t.partitions.length })),
       };
+      if (scope?.length) {
+        try {
+          return await read(scope);
+        } catch {
+          // Kafka fails the whole answer when one named topic is missing: the full list says which exist.
+          const all = await read([]);
+          const wanted = new Set(scope);
+          return { ...all, topics: all.topics.filter((t) => wanted.has(t.name)) };
+        }
+      }
+      const all = await read([]);
+      return { ...all, topics: all.topics.filter((t) => !isInternalTopic(t.name)) };
     },
     async listGroups() {
       if (internal) {
@@ -194,12 +221,25 @@ export function kafkaReader(kafka: Kafka, options: KafkaReaderOptions = {}): Kaf
         })),
       }));
     },
-    async committedOffsets(groupId) {
+    async committedOffsets(groupId, scope) {
+      // An empty list would ask for every topic: nothing selected exists, so nothing is committed on it.
+      if (scope && scope.length === 0) return [];
+      const request = (scope ?? []).map((t) => ({
+        topic: t.topic,
+        partitions: Array.from({ length: t.partitions }, (_, partition) => ({ partition })),
+      }));
       const topics = internal
-        ? (await withCoordinator(await internal.get(), groupId, (b) => b.offsetFetch({ groupId, topics: [] }))).responses
-        : await (await getAdmin()).fetchOffsets({ groupId });
+        ? (await withCoordinator(await internal.get(), groupId, (b) => b.offsetFetch({ groupId, topics: request }))).responses
+        : await (await getAdmin()).fetchOffsets({ groupId, ...(scope ? { topics: scope.map((t) => t.topic) } : {}) });
       const out: { topic: string; partition: number; offset: number }[] = [];
-      for (const t of topics) for (const p of t.partitions) out.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) });
+      for (const t of topics) {
+        for (const p of t.partitions) {
+          const offset = Number(p.offset);
+          // Partitions asked for by name come back with -1 when nothing is committed there; unasked, they aren't listed.
+          if (scope && offset < 0) continue;
+          out.push({ topic: t.topic, partition: p.partition, offset });
+        }
+      }
       return out;
     },
     async topicOffsets(topics) {

@@ -1,3 +1,4 @@
+import type { Backpressure } from '../flink/jobs.js';
 import type { TimeLagMethod } from './time-lag.js';
 import type { Verdict } from './verdict.js';
 
@@ -105,7 +106,7 @@ export interface TopicView {
   error: string | null;
 }
 
-export type BackpressureLevel = 'ok' | 'low' | 'high';
+export type { BackpressureLevel } from '../flink/jobs.js';
 
 export interface FlinkJobView {
   id: string;
@@ -119,7 +120,7 @@ export interface FlinkJobView {
   /** Records/s reaching its sinks. */
   recordsOutPerSec: number | null;
   /** Highest share of time any subtask spends back-pressured (0–1), and Flink's own level for it. */
-  backpressure: { ratio: number; level: BackpressureLevel } | null;
+  backpressure: Backpressure | null;
   /** Age of the latest completed checkpoint; null when none. */
   lastCheckpointAgeMs: number | null;
   checkpointsFailed: number;

@@ -62,7 +62,31 @@ export interface ListJobsOptions {
   metrics?: boolean;
   /** Reference time for ages and uptimes. Default: Date.now(). */
   now?: number;
+  /** At most this many ended jobs (finished, canceled, failed, suspended), newest first, after the active ones. Default: no limit. */
+  maxEnded?: number;
+  /**
+   * Read details only of running jobs, and of at most this many of them
+   * (newest first); the other jobs keep their overview fields. For a poller
+   * that must stay cheap. Default: every listed job's details are read.
+   */
+  maxDetailed?: number;
+  /** Details of running jobs kept from one call to the next (see JobDetailsCache). Default: none, read on every call. */
+  cache?: JobDetailsCache;
+  /**
+   * A job whose details can't be read for any reason, a timeout too, keeps
+   * its overview fields instead of failing the listing. Default: false — only
+   * a job whose details vanished (an HTTP error) does.
+   */
+  bestEffort?: boolean;
 }
+
+/**
+ * Job details (vertices and plan) by job id, so that a poller reads them once
+ * per running job rather than on every call. The plan doesn't change while a
+ * job runs; vertex statuses and parallelism (after a rescale) in it may be as
+ * old as the entry. Entries of jobs no longer running are dropped by listJobs.
+ */
+export type JobDetailsCache = Map<string, JobDetails>;
 
 export const RECENT_FAILURE_MS = 60 * 60_000;
 
@@ -212,10 +236,27 @@ const parallelismOf = (details: JobDetails | undefined): number | null =>
 export async function listJobs(rest: FlinkRestApi, options: ListJobsOptions = {}): Promise<JobSummary[]> {
   const now = options.now ?? Date.now();
   const recent = options.recentFailureMs ?? RECENT_FAILURE_MS;
+  const { cache } = options;
   const overview = await rest.jobsOverview();
-  const shown = overview
+  const listed = overview
     .filter((j) => options.all || isActive(j.state) || (j.state === 'FAILED' && now - j['end-time'] <= recent))
     .sort((a, b) => Number(isActive(b.state)) - Number(isActive(a.state)) || b['start-time'] - a['start-time']);
+  const ended = listed.filter((j) => !isActive(j.state)).slice(0, options.maxEnded ?? Infinity);
+  const shown = [...listed.filter((j) => isActive(j.state)), ...ended];
+  const running = shown.filter((j) => j.state === 'RUNNING').map((j) => j.jid);
+  const detailed = options.maxDetailed === undefined ? undefined : new Set(running.slice(0, options.maxDetailed));
+  if (cache) {
+    // A long session sees many jobs come and go; only running ones stay.
+    const keep = new Set(running);
+    for (const jid of cache.keys()) if (!keep.has(jid)) cache.delete(jid);
+  }
+  const detailsOf = async (j: JobOverview): Promise<JobDetails> => {
+    const cached = j.state === 'RUNNING' ? cache?.get(j.jid) : undefined;
+    if (cached) return cached;
+    const details = await rest.job(j.jid);
+    if (cache && j.state === 'RUNNING' && details.state === 'RUNNING') cache.set(j.jid, details);
+    return details;
+  };
   return mapLimit(shown, 4, async (j): Promise<JobSummary> => {
     const summary: JobSummary = {
       id: j.jid,
@@ -231,8 +272,9 @@ export async function listJobs(rest: FlinkRestApi, options: ListJobsOptions = {}
       lastCheckpoint: null,
       failedCheckpoints: null,
     };
+    if (detailed && !detailed.has(j.jid)) return summary;
     try {
-      const details = await rest.job(j.jid);
+      const details = await detailsOf(j);
       summary.parallelism = parallelismOf(details);
       if (options.metrics === false || j.state !== 'RUNNING') return summary;
       const [rates, checkpoints] = await Promise.all([jobRates(rest, details), rest.checkpoints(j.jid)]);
@@ -242,7 +284,7 @@ export async function listJobs(rest: FlinkRestApi, options: ListJobsOptions = {}
       summary.lastCheckpoint = checkpointSummary(checkpoints, now);
       summary.failedCheckpoints = checkpoints.counts.failed;
     } catch (err) {
-      if (!(err instanceof FlinkRestError)) throw err;
+      if (!options.bestEffort && !(err instanceof FlinkRestError)) throw err;
     }
     return summary;
   });

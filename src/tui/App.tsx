@@ -5,7 +5,7 @@ import { Banner, bannerLines } from './Banner.js';
 import { FlinkJobs } from './FlinkJobs.js';
 import { GroupDetail } from './GroupDetail.js';
 import { GroupsTable } from './GroupsTable.js';
-import { Header } from './Header.js';
+import { Header, type Selection } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { panelRows } from './layout.js';
 import { ColorContext, Tint } from './theme.js';
@@ -22,6 +22,8 @@ export interface AppProps {
   feed: SnapshotFeed;
   /** Shown until the first snapshot arrives (the bootstrap servers). */
   target: string;
+  /** The groups and topics the feed was narrowed to, for the header. Default: none (the whole cluster). */
+  selection?: Selection;
   /** The health rule, for the help screen (verdictRule()). */
   verdictRule: string;
   /** Default: true. */
@@ -62,7 +64,7 @@ function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: numb
  * never talks to Kafka or Flink itself.
  */
 export function App(props: AppProps) {
-  const { feed, target, verdictRule, color = true, clock = Date.now, tickMs = 1000, onQuit } = props;
+  const { feed, target, selection, verdictRule, color = true, clock = Date.now, tickMs = 1000, onQuit } = props;
   const { exit } = useApp();
   const { columns, rows: terminalRows } = useTerminalSize(props.size);
   // The last line stays free: output as tall as the terminal makes Ink clear and redraw the whole screen on every frame.
@@ -233,7 +235,7 @@ export function App(props: AppProps) {
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={columns} height={rows}>
-        <Header snapshot={snapshot} target={target} now={now} paused={paused !== null} width={columns} />
+        <Header snapshot={snapshot} target={target} selection={selection} now={now} paused={paused !== null} width={columns} />
         <Banner lines={banner} />
         <FrameBoundary resetKey={snapshot?.seq ?? 0}>
           <Box flexDirection="column" flexGrow={1}>

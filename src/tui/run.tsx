@@ -1,9 +1,12 @@
 import { render } from 'ink';
 import { App, type SnapshotFeed } from './App.js';
+import type { Selection } from './Header.js';
 
 export interface DashboardOptions {
   feed: SnapshotFeed;
   target: string;
+  /** What --group/--topic narrowed the collector to, for the header. Default: none. */
+  selection?: Selection;
   verdictRule: string;
   color: boolean;
   stdout: NodeJS.WriteStream;
@@ -29,14 +32,23 @@ export async function runDashboard(options: DashboardOptions): Promise<void> {
   stdout.write(ENTER_ALT_SCREEN);
   // Last resort: whatever ends the process, the user gets their screen back.
   process.once('exit', restore);
-  const instance = render(<App feed={options.feed} target={options.target} verdictRule={options.verdictRule} color={options.color} />, {
-    stdout,
-    stdin,
-    exitOnCtrlC: false,
-    patchConsole: true,
-    incrementalRendering: false,
-    maxFps: 20,
-  });
+  const instance = render(
+    <App
+      feed={options.feed}
+      target={options.target}
+      selection={options.selection}
+      verdictRule={options.verdictRule}
+      color={options.color}
+    />,
+    {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      incrementalRendering: false,
+      maxFps: 20,
+    },
+  );
   const stop = () => instance.unmount();
   const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
   for (const s of signals) process.on(s, stop);

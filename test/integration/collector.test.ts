@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Collector, createCollector } from '../../src/collector/collector.js';
-import { kafkaReader } from '../../src/collector/kafka.js';
+import { kafkaReader, type KafkaReader } from '../../src/collector/kafka.js';
 import { kafkaFromEndpoints } from '../../src/kafka/client.js';
 import { resolveEndpoints, type ResolvedEndpoints } from '../../src/config/endpoints.js';
 import { resolveConfig } from '../../src/config/index.js';
@@ -15,6 +15,8 @@ let bootstrap: string;
 let endpoints: ResolvedEndpoints;
 let lagging: LaggingGroup;
 const topics: string[] = [];
+/** Groups to delete with their topic when done, so the shared cluster isn't cluttered. */
+const groupsOf = new Map<string, string[]>();
 const collectors: Collector[] = [];
 
 beforeAll(async () => {
@@ -23,12 +25,34 @@ beforeAll(async () => {
   endpoints = resolveEndpoints(resolveConfig());
   lagging = await laggingGroup(bootstrap, { prefix: 'it-coll' });
   topics.push(lagging.topic);
+  groupsOf.set(lagging.topic, [lagging.groupId]);
 });
 
 afterAll(async () => {
   for (const c of collectors) await c.stop();
-  for (const t of topics) await deleteTopic(bootstrap, t, t === lagging.topic ? [lagging.groupId] : []);
+  for (const t of topics) await deleteTopic(bootstrap, t, groupsOf.get(t) ?? []);
 });
+
+/** A KafkaReader that notes what each call asked for. */
+function recording(reader: KafkaReader) {
+  const calls = { describe: [] as (string[] | 'all')[], topicOffsets: [] as string[][], committed: [] as [string, string[] | 'all'][] };
+  const wrapped: KafkaReader = {
+    ...reader,
+    describeCluster: (scope) => {
+      calls.describe.push(scope ? [...scope] : 'all');
+      return reader.describeCluster(scope);
+    },
+    topicOffsets: (t) => {
+      calls.topicOffsets.push([...t]);
+      return reader.topicOffsets(t);
+    },
+    committedOffsets: (g, scope) => {
+      calls.committed.push([g, scope ? scope.map((x) => x.topic) : 'all']);
+      return reader.committedOffsets(g, scope);
+    },
+  };
+  return { reader: wrapped, calls };
+}
 
 /** A port nothing listens on (fetch refuses the "bad ports" such as 1 and 9 before trying). */
 function freePort(): Promise<number> {
@@ -108,6 +132,58 @@ describe('collector against the running platform', () => {
     expect(b.topics.find((t) => t.topic === lagging.topic)).toMatchObject({ partitions: 3, messages: 100 });
     // Without kafkajs's own connection no record is read: the time lag is known only as a lower bound.
     expect(b.groups[0]!.partitions.filter((p) => p.lag! > 0).every((p) => p.timeLagMethod === 'bound')).toBe(true);
+  });
+
+  it('with a selection (top --topic / --group), reads only the selected topics and groups, with the same numbers', async () => {
+    const other = await laggingGroup(bootstrap, { prefix: 'it-coll-other', produce: 30, consume: 10 });
+    topics.push(other.topic);
+    groupsOf.set(other.topic, [other.groupId]);
+    const whole = await (await collector({ flink: false, registry: false })).sample();
+    const numbers = (s: typeof whole, group: string) =>
+      s.groups.find((g) => g.groupId === group)!.partitions.map((p) => [p.topic, p.partition, p.committed, p.logEnd, p.lag]);
+
+    const byTopic = recording(kafkaReader(kafkaFromEndpoints(endpoints, { clientId: 'streamctl-test-selection', retries: 0 })));
+    const topicOnly = new Collector({ kafka: byTopic.reader }, { topics: [lagging.topic], allTopics: false });
+    collectors.push(topicOnly);
+    const s = await topicOnly.sample();
+    expect(s.sources.kafka).toMatchObject({ ok: true, error: null });
+    expect(s.cluster?.brokersUp).toBe(whole.cluster?.brokersUp);
+    expect(s.cluster?.controller).toBe(whole.cluster?.controller);
+    // Only the group that reads the topic, with the numbers the whole-cluster collector has for it.
+    expect(s.groups.map((g) => g.groupId)).toEqual([lagging.groupId]);
+    expect(numbers(s, lagging.groupId)).toEqual(numbers(whole, lagging.groupId));
+    expect(s.groups[0]!.lag).toBe(60);
+    expect(s.topics.map((t) => [t.topic, t.partitions, t.messages, t.error])).toEqual([[lagging.topic, 3, 100, null]]);
+    // Nothing beyond the selection was listed or read: Kafka can't say which groups read a topic,
+    // so every group is asked, but for its commits on that topic only.
+    expect(byTopic.calls.describe).toEqual([[lagging.topic]]);
+    expect(byTopic.calls.topicOffsets).toEqual([[lagging.topic]]);
+    expect(byTopic.calls.committed.length).toBeGreaterThanOrEqual(2);
+    expect(byTopic.calls.committed.every(([, scope]) => JSON.stringify(scope) === JSON.stringify([lagging.topic]))).toBe(true);
+
+    // A selected topic that doesn't exist is reported as such; the rest of the sample stands.
+    const missing = unique('it-coll-missing');
+    const withMissing = await collector({ topics: [missing, lagging.topic], allTopics: false, flink: false, registry: false });
+    const m = await withMissing.sample();
+    expect(m.sources.kafka.ok).toBe(true);
+    expect(m.groups.map((x) => [x.groupId, x.lag])).toEqual([[lagging.groupId, 60]]);
+    expect(m.topics.find((t) => t.topic === missing)?.error).toMatch(/does not host this topic/);
+    expect(m.topics.find((t) => t.topic === lagging.topic)).toMatchObject({ partitions: 3, messages: 100, error: null });
+
+    const byGroup = recording(kafkaReader(kafkaFromEndpoints(endpoints, { clientId: 'streamctl-test-selection', retries: 0 })));
+    const groupOnly = new Collector({ kafka: byGroup.reader }, { groups: [other.groupId, lagging.groupId], allTopics: false });
+    collectors.push(groupOnly);
+    const g = await groupOnly.sample();
+    expect(g.groups.map((x) => [x.groupId, x.lag])).toEqual(
+      [
+        [other.groupId, 20],
+        [lagging.groupId, 60],
+      ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+    );
+    expect(numbers(g, other.groupId)).toEqual(numbers(whole, other.groupId));
+    expect(g.topics.map((t) => t.topic).sort()).toEqual([lagging.topic, other.topic].sort());
+    expect(byGroup.calls.committed.map(([group]) => group).sort()).toEqual([lagging.groupId, other.groupId].sort());
+    expect(byGroup.calls.topicOffsets).toEqual([[lagging.topic, other.topic].sort()]);
   });
 
   it('follows the produce rate of `streamctl produce --rate 200/s` within 5%', async () => {

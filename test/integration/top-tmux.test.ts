@@ -141,6 +141,43 @@ describe('streamctl top in a terminal', () => {
     expect(view).toMatch(/top exited 0\s*\nshell\$/);
   });
 
+  it('watches only the groups and topics named by --group and --topic, and says so in the header', async () => {
+    const s = await session();
+    const groupRow = (g: LaggingGroup, lag: number) => new RegExp(`^(›| ) ${g.groupId}\\s+Empty\\s+0\\s+\\S+\\s+${lag}\\s`, 'm');
+    const topicRow = (g: LaggingGroup) => new RegExp(`^ {2}${g.topic}\\s+3\\s`, 'm');
+    // Repeated and comma-separated, as lag takes them; the groups bring the topics they read.
+    await keys(s, `node bin/streamctl top --group ${a.groupId} -g ${b.groupId},${a.groupId}; echo "top exited $?"`, 'Enter');
+    let view = await waitFor(
+      s,
+      (x) =>
+        x.includes('only 2 groups') &&
+        x.includes('CONSUMER GROUPS (2)') &&
+        x.includes('TOPICS (2)') &&
+        groupRow(a, 60).test(x) &&
+        groupRow(b, 20).test(x) &&
+        topicRow(a).test(x) &&
+        topicRow(b).test(x),
+      'the two selected groups and their two topics',
+    );
+    expect(view.split('\n')[0]).toMatch(/^streamctl top {2}local {2}only 2 groups {2}brokers/);
+    await keys(s, 'q');
+    await waitFor(s, (x) => x.includes('top exited 0'), 'top to exit');
+
+    // A topic brings the groups that read it, and no other.
+    await keys(s, 'clear', 'Enter');
+    await keys(s, `node bin/streamctl top --topic ${b.topic}; echo "top exited $?"`, 'Enter');
+    view = await waitFor(
+      s,
+      (x) =>
+        x.includes(`only topic ${b.topic}`) && x.includes('CONSUMER GROUPS (1)') && x.includes('TOPICS (1)') && groupRow(b, 20).test(x),
+      'the group reading the selected topic',
+    );
+    expect(view).not.toContain(a.groupId);
+    expect(view).toMatch(topicRow(b));
+    await keys(s, 'q');
+    await waitFor(s, (x) => x.includes('top exited 0'), 'top to exit');
+  });
+
   it('shows a banner when Flink and the registry are unreachable, and keeps showing Kafka', async () => {
     const port = await freePort();
     const s = await session({ STREAMCTL_FLINK_URL: `http://127.0.0.1:${port}`, STREAMCTL_REGISTRY_URL: `http://127.0.0.1:${port}` });

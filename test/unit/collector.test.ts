@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Collector, describeHttpError } from '../../src/collector/collector.js';
+import { flinkReader } from '../../src/collector/flink.js';
+import { ConnectionError } from '../../src/errors.js';
+import { FlinkRestError } from '../../src/flink/rest.js';
+import { FakeFlink } from '../helpers/fake-flink.js';
 import type { GroupDescription, KafkaReader } from '../../src/collector/kafka.js';
 import { peekKey, type Peeked } from '../../src/collector/peek.js';
 
@@ -40,15 +44,22 @@ class FakeCluster implements KafkaReader {
     if (this.hang) await new Promise(() => {});
     if (this.fail) throw this.fail;
   }
-  async describeCluster() {
+  /** What each call asked for, to check that a selective collector asks for nothing else. */
+  calls: { describe: (string[] | 'all')[]; topicOffsets: string[][]; committed: [string, string[] | 'all'][] } = {
+    describe: [],
+    topicOffsets: [],
+    committed: [],
+  };
+  async describeCluster(scope?: readonly string[]) {
     await this.gate();
+    this.calls.describe.push(scope ? [...scope] : 'all');
     const topics = new Map<string, number>();
     for (const k of this.logEnd.keys()) topics.set(k.split(':')[0]!, (topics.get(k.split(':')[0]!) ?? 0) + 1);
     return {
       clusterId: 'c1',
       brokers: [{ nodeId: 1, host: 'localhost', port: 9092 }],
       controller: 1,
-      topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
+      topics: [...topics].filter(([name]) => !scope || scope.includes(name)).map(([name, partitions]) => ({ name, partitions })),
     };
   }
   async listGroups() {
@@ -59,14 +70,18 @@ class FakeCluster implements KafkaReader {
     return this.groups.filter((g) => ids.includes(g.groupId));
   }
   offsetReads = 0;
-  async committedOffsets(groupId: string) {
+  async committedOffsets(groupId: string, scope?: readonly { topic: string; partitions: number }[]) {
     this.offsetReads++;
-    return [...(this.committed.get(groupId) ?? new Map<string, number>())].map(([k, offset]) => {
-      const [topic, p] = k.split(':');
-      return { topic: topic!, partition: Number(p), offset };
-    });
+    this.calls.committed.push([groupId, scope ? scope.map((t) => t.topic) : 'all']);
+    return [...(this.committed.get(groupId) ?? new Map<string, number>())]
+      .map(([k, offset]) => {
+        const [topic, p] = k.split(':');
+        return { topic: topic!, partition: Number(p), offset };
+      })
+      .filter((o) => !scope || scope.some((t) => t.topic === o.topic && o.partition < t.partitions));
   }
   async topicOffsets(topics: string[]) {
+    this.calls.topicOffsets.push([...topics]);
     const out = new Map<string, { partition: number; high: number; low: number }[] | Error>();
     for (const topic of topics) {
       const partitions = [...this.logEnd]
@@ -284,6 +299,138 @@ describe('Collector', () => {
     cluster.groups = [];
     clock.advance(1000);
     expect((await collector.sample()).groups).toEqual([]);
+  });
+
+  it('with a topic selection, reads only those topics and shows only the groups that read them (top/lag --topic)', async () => {
+    const { cluster, collector } = setup({ topics: ['orders'], allTopics: false });
+    cluster.logEnd.set('payments:0', 5);
+    cluster.committed.set('ledger', new Map([['payments:0', 2]]));
+    cluster.committed.get('billing')!.set('payments:0', 1);
+    cluster.groups.push({ groupId: 'ledger', state: 'Empty', protocolType: 'consumer', members: [] });
+    const s = await collector.sample();
+    expect(s.groups.map((g) => [g.groupId, g.topics])).toEqual([['billing', ['orders']]]);
+    expect(s.topics.map((t) => t.topic)).toEqual(['orders']);
+    // Nothing about payments was asked for: metadata, log ends and commits are those of orders only.
+    expect(cluster.calls.describe).toEqual([['orders']]);
+    expect(cluster.calls.topicOffsets).toEqual([['orders']]);
+    expect(cluster.calls.committed).toEqual([
+      ['billing', ['orders']],
+      ['ledger', ['orders']],
+    ]);
+  });
+
+  it('with a group selection, reads those groups and the topics they read, and lists no other topic', async () => {
+    const { cluster, clock, collector } = setup({ groups: ['billing'], allTopics: false });
+    cluster.logEnd.set('payments:0', 5);
+    cluster.committed.set('ledger', new Map([['payments:0', 2]]));
+    cluster.groups.push({ groupId: 'ledger', state: 'Empty', protocolType: 'consumer', members: [] });
+    const s = await collector.sample();
+    expect(s.groups.map((g) => g.groupId)).toEqual(['billing']);
+    expect(s.topics.map((t) => t.topic)).toEqual(['orders']);
+    expect(cluster.calls.committed).toEqual([['billing', 'all']]);
+    expect(cluster.calls.topicOffsets).toEqual([['orders']]);
+    // Brokers and controller come with any metadata: once a topic is known, only it is asked for.
+    clock.advance(6000);
+    await collector.sample();
+    expect(cluster.calls.describe).toEqual(['all', ['orders']]);
+  });
+
+  it('keeps a group asked for by name that reads none of the selected topics, and reads named groups whole', async () => {
+    const { cluster, collector } = setup({ groups: ['billing', 'ledger'], topics: ['payments'], allTopics: false });
+    cluster.logEnd.set('payments:0', 5);
+    cluster.committed.set('ledger', new Map([['payments:0', 2]]));
+    cluster.groups.push({ groupId: 'ledger', state: 'Empty', protocolType: 'consumer', members: [] });
+    const s = await collector.sample();
+    expect(s.groups.map((g) => [g.groupId, g.partitions.length, g.lag])).toEqual([
+      ['billing', 0, 0],
+      ['ledger', 1, 3],
+    ]);
+    expect(s.topics.map((t) => t.topic)).toEqual(['payments']);
+    // A named group's own commits are what Kafka answers cheapest: all of them, not every selected partition.
+    expect(cluster.calls.committed).toEqual([
+      ['billing', 'all'],
+      ['ledger', 'all'],
+    ]);
+    expect(cluster.calls.topicOffsets).toEqual([['payments']]);
+  });
+
+  it('reports a selected topic that does not exist without asking Kafka for its offsets', async () => {
+    const { cluster, clock, collector } = setup({ topics: ['orders', 'nope'], allTopics: false });
+    const s = await collector.sample();
+    expect(s.sources.kafka.ok).toBe(true);
+    expect(s.topics.find((t) => t.topic === 'nope')).toMatchObject({ partitions: 0, error: expect.stringMatching(/does not host/) });
+    expect(s.groups[0]!.lag).toBe(60);
+    expect(cluster.calls.topicOffsets).toEqual([['orders']]);
+    expect(cluster.calls.committed).toEqual([['billing', ['orders']]]);
+    // Created later: looked for every sample while missing, so it shows at the next one.
+    cluster.logEnd.set('nope:0', 3);
+    clock.advance(1000);
+    const later = await collector.sample();
+    expect(later.topics.find((t) => t.topic === 'nope')).toMatchObject({ partitions: 1, messages: 3, error: null });
+    expect(cluster.calls.describe).toEqual([
+      ['orders', 'nope'],
+      ['orders', 'nope'],
+    ]);
+    // Then the description is cached again (re-read every 5 s).
+    clock.advance(1000);
+    await collector.sample();
+    expect(cluster.calls.describe).toHaveLength(2);
+  });
+
+  it('shows Flink jobs from the REST listing of `flink jobs`: state, rates, backpressure, checkpoint age', async () => {
+    const flink = new FakeFlink('/nonexistent');
+    flink.clock = 5_000_000;
+    const job = flink.addJob('enricher', { start: flink.clock - 60_000 });
+    job.metrics[job.vertices[0]!.id] = [
+      { id: 'Source__gen[1].numRecordsOutPerSecond', sum: 200, max: 100 },
+      { id: 'backPressuredTimeMsPerSecond', sum: 300, max: 250 },
+    ];
+    job.metrics[job.vertices[1]!.id] = [{ id: 'out[4]__Writer.numRecordsInPerSecond', sum: 190, max: 95 }];
+    flink.addJob('nightly', { state: 'FINISHED', start: flink.clock - 90_000, end: flink.clock - 80_000 });
+    const reads: string[] = [];
+    const rest = Object.assign(Object.create(flink) as FakeFlink, {
+      job: (jid: string) => {
+        reads.push(jid);
+        return flink.job(jid);
+      },
+    });
+    const collector = new Collector({ kafka: new FakeCluster(), flink: flinkReader(rest) }, { now: () => flink.clock, timeoutMs: 200 });
+    const s = await collector.sample();
+    expect(s.sources.flink).toMatchObject({ ok: true, detail: '1 running' });
+    expect(s.flink).toEqual([
+      {
+        id: job.jid,
+        name: 'enricher',
+        state: 'RUNNING',
+        startTime: flink.clock - 60_000,
+        durationMs: 60_000,
+        recordsInPerSec: 200,
+        recordsOutPerSec: 190,
+        backpressure: { ratio: 0.25, level: 'low' },
+        lastCheckpointAgeMs: 2000,
+        checkpointsFailed: 0,
+      },
+      expect.objectContaining({ name: 'nightly', state: 'FINISHED', durationMs: 10_000, recordsInPerSec: null, lastCheckpointAgeMs: null }),
+    ]);
+    await collector.sample();
+    // The job's plan is read once; ended jobs never.
+    expect(reads).toEqual([job.jid]);
+  });
+
+  it('says why Flink failed in a few words: refused, timed out, or the HTTP status and reason', async () => {
+    const failing = (error: unknown) =>
+      new Collector({ kafka: new FakeCluster(), flink: { jobs: async () => Promise.reject(error) } }, { timeoutMs: 200 })
+        .sample()
+        .then((s) => s.sources.flink.error);
+    const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    expect(await failing(new ConnectionError('unable to list Flink jobs: Flink JobManager at x unreachable', { cause: refused }))).toBe(
+      'connection refused',
+    );
+    const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+    expect(await failing(new ConnectionError('unable to list Flink jobs: no answer within 3s', { cause: timeout }))).toBe('timed out');
+    expect(await failing(new FlinkRestError('unable to list Flink jobs: Service Unavailable (HTTP 503)', 503, 'Service Unavailable'))).toBe(
+      'HTTP 503: Service Unavailable',
+    );
   });
 
   it('publishes each snapshot to subscribers, and a failing subscriber does not stop the others', async () => {

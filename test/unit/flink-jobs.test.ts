@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { ConnectionError, UsageError } from '../../src/errors.js';
 import { cancelJob, describeJob, listJobs, matchJobRef, operatorMetricName } from '../../src/flink/jobs.js';
 import type { JobOverview } from '../../src/flink/rest.js';
 import { checkSavepointPath, savepointPathForFlink, takeSavepoint } from '../../src/flink/savepoints.js';
@@ -127,6 +127,67 @@ describe('listJobs', () => {
     job.metrics[job.vertices[1]!.id] = [{ id: 'numRecordsInPerSecond', sum: 4, max: 4 }];
     const [summary] = await listJobs(flink);
     expect(summary).toMatchObject({ recordsInPerSecond: 5, recordsOutPerSecond: 4, backpressure: null });
+  });
+});
+
+describe('listJobs for a poller (streamctl top)', () => {
+  /** A FakeFlink that counts detail reads and can make one job's calls time out, as a stuck JobManager would. */
+  class CountingFlink extends FakeFlink {
+    detailReads: string[] = [];
+    stuck = new Set<string>();
+    override async job(jobId: string) {
+      this.detailReads.push(jobId);
+      if (this.stuck.has(jobId)) throw new ConnectionError('unable to read Flink job: no answer within 3s');
+      return super.job(jobId);
+    }
+  }
+
+  it('reads details only of the newest running jobs, once per job, and lists the newest ended jobs by their overview', async () => {
+    const flink = new CountingFlink(dir);
+    const older = flink.addJob('older', { start: flink.clock - 9000 });
+    const newer = flink.addJob('newer', { start: flink.clock - 1000 });
+    newer.metrics[newer.vertices[0]!.id] = [{ id: 'Source__gen[1].numRecordsOutPerSecond', sum: 50, max: 50 }];
+    for (let i = 0; i < 4; i++)
+      flink.addJob(`done-${i}`, { state: 'FINISHED', start: flink.clock - 100_000 + i, end: flink.clock - 50_000 });
+    const cache = new Map();
+    const poll = () => listJobs(flink, { all: true, maxEnded: 2, maxDetailed: 1, cache, now: flink.clock });
+
+    const first = await poll();
+    expect(first.map((j) => j.name)).toEqual(['newer', 'older', 'done-3', 'done-2']);
+    expect(first[0]).toMatchObject({ recordsInPerSecond: 50, lastCheckpoint: { ageMs: 2000 } });
+    expect(first[1]).toMatchObject({ state: 'RUNNING', recordsInPerSecond: null, parallelism: null, lastCheckpoint: null });
+    expect(first[2]).toMatchObject({ state: 'FINISHED', parallelism: null });
+    expect(flink.detailReads).toEqual([newer.jid]);
+
+    await poll();
+    await poll();
+    // The plan is read once; every poll reads metrics and checkpoints afresh.
+    expect(flink.detailReads).toEqual([newer.jid]);
+    expect(cache.has(newer.jid)).toBe(true);
+
+    await flink.cancel(newer.jid);
+    const after = await poll();
+    expect(after.map((j) => [j.name, j.state]).slice(0, 2)).toEqual([
+      ['older', 'RUNNING'],
+      ['newer', 'CANCELED'],
+    ]);
+    // A job that stopped running leaves the cache.
+    expect([...cache.keys()]).toEqual([older.jid]);
+  });
+
+  it('keeps the row of a job whose details time out with bestEffort, and fails the listing without', async () => {
+    const flink = new CountingFlink(dir);
+    const stuck = flink.addJob('stuck');
+    flink.addJob('fine');
+    flink.stuck.add(stuck.jid);
+    const jobs = await listJobs(flink, { bestEffort: true });
+    expect(jobs.map((j) => [j.name, j.state]).sort()).toEqual([
+      ['fine', 'RUNNING'],
+      ['stuck', 'RUNNING'],
+    ]);
+    expect(jobs.find((j) => j.name === 'fine')!.lastCheckpoint).not.toBeNull();
+    expect(jobs.find((j) => j.name === 'stuck')).toMatchObject({ parallelism: null, lastCheckpoint: null });
+    await expect(listJobs(flink)).rejects.toThrow(/no answer within 3s/);
   });
 });
 

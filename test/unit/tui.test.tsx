@@ -5,6 +5,7 @@ import { cleanup } from 'ink-testing-library';
 import type { Snapshot } from '../../src/collector/types.js';
 import { verdictRule } from '../../src/collector/verdict.js';
 import { App } from '../../src/tui/App.js';
+import { selectionText, type Selection } from '../../src/tui/Header.js';
 import { fitColumns, panelRows, scrollStart, fit } from '../../src/tui/layout.js';
 import { NOW, group, okSource, snapshot } from '../helpers/snapshots.js';
 
@@ -29,13 +30,14 @@ const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
 const KEY = { up: '\u001B[A', down: '\u001B[B', enter: '\r', esc: '\u001B', backspace: '\u007F' };
 
-function show(s: Snapshot | undefined, size = { columns: 140, rows: 40 }) {
+function show(s: Snapshot | undefined, size = { columns: 140, rows: 40 }, selection?: Selection) {
   const f = feed(s);
   let quit = 0;
   const app = render(
     <App
       feed={f}
       target="localhost:9092"
+      selection={selection}
       verdictRule={verdictRule()}
       color={false}
       size={size}
@@ -130,6 +132,32 @@ describe('streamctl top screen', () => {
     app.feed.push(snapshot({ seq: 9 }));
     await tick();
     await expect.poll(() => app.frame()).not.toContain('unavailable');
+  });
+
+  it('says in the header when top watches only some groups or topics (--group, --topic)', () => {
+    const one = show(snapshot({ groups: [group()], topics: [] }), undefined, { groups: ['billing'], topics: ['orders'] }).frame();
+    expect(one.split('\n')[0]).toMatch(
+      /^streamctl top {2}local {2}only group billing, topic orders {2}brokers 1\/1 {2}controller 1 {2}produce 200\/s {2}consume 155\/s {2}12:00:00 {2}data 0\.4s old$/,
+    );
+    const many = { groups: ['a', 'b', 'c'], topics: Array.from({ length: 20 }, (_, i) => `t${i}`) };
+    expect(show(snapshot(), undefined, many).frame().split('\n')[0]).toMatch(
+      /^streamctl top {2}local {2}only 3 groups, 20 topics {2}brokers/,
+    );
+    // On a narrow terminal it outlasts brokers, rates and the clock; only the context and the data's age outrank it.
+    expect(
+      show(snapshot(), { columns: 60, rows: 30 }, { groups: ['billing'] })
+        .frame()
+        .split('\n')[0],
+    ).toBe('streamctl top  local  only group billing  data 0.4s old');
+    expect(
+      show(snapshot(), { columns: 50, rows: 30 }, { groups: ['billing'] })
+        .frame()
+        .split('\n')[0],
+    ).toBe('streamctl top  local  data 0.4s old');
+    // The whole cluster: nothing about a selection.
+    expect(show(snapshot()).frame().split('\n')[0]).not.toContain('only');
+    expect(selectionText({})).toBeNull();
+    expect(selectionText({ topics: ['x'] })).toBe('only topic x');
   });
 
   it('flags groups and topics that could not be read in an otherwise good sample', () => {

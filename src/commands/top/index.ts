@@ -6,17 +6,32 @@ import { colorEnabled } from '../../output/style.js';
 import { DEFAULT_LAGGING_MS, DEFAULT_STALL_MS, verdictRule } from '../../collector/verdict.js';
 import { loadConfig } from '../shared.js';
 import { contextName, parseInterval } from '../lag/options.js';
+import { collectNames, selectionOf } from '../selection.js';
+
+interface TopFlags {
+  interval: string;
+  group?: string[];
+  topic?: string[];
+}
 
 export function topCommand(io: Io): Command {
   return new Command('top')
     .description('live full-screen dashboard: consumer lag, throughput and Flink jobs (q quits)')
     .option('-i, --interval <duration>', 'refresh interval, e.g. 1s, 500ms, 5s', '1s')
+    .option('-g, --group <groups>', 'only these consumer groups (exact ids; repeat or separate with commas)', collectNames('--group'))
+    .option(
+      '-t, --topic <topics>',
+      'only these topics, and the groups that read them (exact names; repeat or separate with commas)',
+      collectNames('--topic'),
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ streamctl top
   $ streamctl top --interval 5s
+  $ streamctl top --group payments,fraud-scoring       two groups and the topics they read
+  $ streamctl top --topic transactions                 one topic and the groups that read it
   $ STREAMCTL_BROKERS=kafka-1:9092 streamctl top
 
 Keys:
@@ -33,11 +48,16 @@ Time lag is the age of the next record a group will read: the timestamp of the r
 committed offset, or, when that isn't read, interpolated from the log-end offsets sampled over
 time (≥ marks a lower bound). Method and limits: docs/lag.md.
 
+With --group or --topic, only the selected groups and topics are sampled and the header shows
+the selection; \`/\` then narrows what is shown further. Names are exact, as in \`streamctl lag\`.
+
 Needs a terminal; for scripts, pipes and CI use \`streamctl lag\` (or \`streamctl lag --watch\`).
 A broker, the registry or Flink going away shows a banner; the dashboard keeps retrying.`,
     )
-    .action(async (opts: { interval: string }) => {
+    .action(async (opts: TopFlags) => {
       const intervalMs = parseInterval(opts.interval);
+      const selection = selectionOf(opts);
+      const selective = selection.groups !== undefined || selection.topics !== undefined;
       if (io.stdout.isTTY !== true || process.stdin.isTTY !== true) {
         throw new UsageError(
           'unable to start the dashboard: not a terminal; use `streamctl lag` (or `streamctl lag --watch`) for plain text',
@@ -46,7 +66,13 @@ A broker, the registry or Flink going away shows a banner; the dashboard keeps r
       const config = loadConfig(io);
       const endpoints = resolveEndpoints(config);
       const { createCollector } = await import('../../collector/collector.js');
-      const collector = await createCollector(endpoints, { intervalMs, context: contextName(config, endpoints) });
+      const collector = await createCollector(endpoints, {
+        intervalMs,
+        context: contextName(config, endpoints),
+        ...selection,
+        // A selection narrows the topics panel too: to the selected topics, or those the selected groups read.
+        allTopics: !selective,
+      });
       collector.start();
       try {
         // Ink (with React) loads only here, so other commands don't pay for it. Ink stops live
@@ -60,6 +86,7 @@ A broker, the registry or Flink going away shows a banner; the dashboard keeps r
         await runDashboard({
           feed: collector,
           target: endpoints.kafka.brokers.join(','),
+          selection,
           verdictRule: verdictRule(),
           color: colorEnabled(io.stdout, io.env),
           stdout: io.stdout as NodeJS.WriteStream,

@@ -1,5 +1,5 @@
 import type { ResolvedEndpoints } from '../config/endpoints.js';
-import { describeKafkaError, kafkaFromEndpoints } from '../kafka/client.js';
+import { classifyKafkaFailure, describeKafkaError, kafkaFromEndpoints } from '../kafka/client.js';
 import { registerCodecs } from '../kafka/codecs.js';
 import { FlinkRestClient, FlinkRestError } from '../flink/rest.js';
 import { registryFromEndpoints } from '../registry/client.js';
@@ -60,6 +60,11 @@ export interface CollectorSources {
   flink?: FlinkReader;
   /** Resolves to a short fact ("12 subjects"); omitted: the registry is not probed. */
   registry?: () => Promise<string>;
+  /**
+   * Says what a failed Kafka sample means (e.g. "authentication failed for user X", with a
+   * hint), knowing the endpoints. Default: describeKafkaError, no hint.
+   */
+  explainKafkaError?: (err: unknown) => { message: string; hint?: string; kind?: string };
 }
 
 interface GroupState {
@@ -241,7 +246,8 @@ export class Collector {
       this.succeed('kafka', done, `${kafka.value.cluster.brokersUp} broker${kafka.value.cluster.brokersUp === 1 ? '' : 's'}`);
     } else {
       this.kafkaGen++;
-      this.fail('kafka', describeKafkaError(kafka.error));
+      const why = this.sources.explainKafkaError?.(kafka.error) ?? { message: describeKafkaError(kafka.error) };
+      this.fail('kafka', why.message, why.hint ?? null, why.kind ?? null);
       // Stale metadata (a deleted topic) or a dead connection: start over from a fresh client next time.
       await settle(withTimeout(this.sources.kafka.reset(), timeout, 'closing the Kafka connection'));
     }
@@ -319,9 +325,16 @@ export class Collector {
     this.status[source] = { enabled: true, ok: true, error: null, lastSuccessAt: at, failures: 0, detail };
   }
 
-  private fail(source: SourceName, error: string): void {
+  private fail(source: SourceName, error: string, hint: string | null = null, errorKind: string | null = null): void {
     const s = this.status[source];
-    this.status[source] = { ...s, ok: false, error, failures: s.failures + 1 };
+    this.status[source] = {
+      ...s,
+      ok: false,
+      error,
+      failures: s.failures + 1,
+      ...(hint ? { hint } : {}),
+      ...(errorKind ? { errorKind } : {}),
+    };
   }
 
   private async sampleKafka(at: number): Promise<KafkaPart> {
@@ -824,7 +837,13 @@ export async function createCollector(endpoints: ResolvedEndpoints, options: Cre
     ...(options.log ? { log: options.log } : {}),
   });
   const registry = registryFromEndpoints(endpoints, { timeoutMs: Math.min(3000, timeoutMs) });
-  const sources: CollectorSources = { kafka: kafkaReader(kafka) };
+  const sources: CollectorSources = {
+    kafka: kafkaReader(kafka),
+    explainKafkaError: (err) => {
+      const c = classifyKafkaFailure(err, endpoints);
+      return c ? { message: c.message, hint: c.hint, kind: c.kind } : { message: describeKafkaError(err) };
+    },
+  };
   if (options.flink !== false) {
     sources.flink = flinkReader(new FlinkRestClient({ url: endpoints.flink.url, timeoutMs: Math.min(3000, timeoutMs) }));
   }

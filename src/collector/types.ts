@@ -34,6 +34,10 @@ export interface SourceStatus {
   ok: boolean;
   /** One line: why the latest attempt failed. */
   error: string | null;
+  /** What to check about that failure, when known. Default: absent. */
+  hint?: string;
+  /** The kind of Kafka failure (auth, tls, unreachable, timeout…), when it was classified. Default: absent. */
+  errorKind?: string;
   /** Epoch ms of the latest successful sample; null if none yet. */
   lastSuccessAt: number | null;
   /** Failed attempts in a row. */

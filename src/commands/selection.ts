@@ -3,8 +3,7 @@ import { UsageError } from '../errors.js';
 /**
  * Which consumer groups and topics a command watches, from its `--group` and
  * `--topic` flags. Apart from any one command so that `streamctl top` and
- * `streamctl lag` read a selection alike (lag still takes a single name per
- * flag; a single name means the same to both).
+ * `streamctl lag` read a selection alike.
  */
 export interface Selection {
   /** Exact group ids. Default (undefined): every group. */

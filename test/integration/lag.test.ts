@@ -116,6 +116,20 @@ describe('streamctl lag', () => {
     expect(t.stderr).toContain(`error: unable to show lag: no topic "${topic}"`);
   });
 
+  it('takes several groups and topics (repeated or comma-separated), naming every unknown one', async () => {
+    const a = unique('no-such-group-a');
+    const b = unique('no-such-group-b');
+    const r = await cli(['lag', '--group', `${lagging.groupId},${a}`, '-g', b]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: unable to show lag: no consumer group "${a}", "${b}"`);
+    const ok = await cli(['lag', '--group', `${lagging.groupId},${lagging.groupId}`, '--topic', lagging.topic, '-o', 'json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as LagReport).groups.map((g) => g.group)).toEqual([lagging.groupId]);
+    const empty = await cli(['lag', '--group', `${lagging.groupId},`]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/invalid --group .*a name is empty/);
+  });
+
   it('--topic selects the groups that read it', async () => {
     const r = await cli(['lag', '--topic', lagging.topic, '-o', 'json']);
     expect(r.code, r.stderr).toBe(0);

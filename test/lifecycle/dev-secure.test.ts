@@ -316,7 +316,8 @@ describe('streamctl dev up --secure', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(denied.code).toBe(2);
     expect(denied.stdout).toBe('');
-    expect(denied.stderr.split('\n')[0]).toMatch(/^error: .*authentication failed/);
+    expect(denied.stderr.split('\n')[0]).toBe('error: authentication failed for user streamctl');
+    expect(denied.stderr).toMatch(/hint: check the username and password of context lag-wrong-password/);
     for (const r of outputs) expect(r.stdout + r.stderr).not.toContain(password);
   });
 });

@@ -9,13 +9,14 @@ import { resolveEndpoints } from '../../config/endpoints.js';
 import { CheckFailedError, ConnectionError, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { colorEnabled, makeStyle } from '../../output/style.js';
+import { collectNames, selectionOf } from '../selection.js';
 import { globals, loadConfig, printResult } from '../shared.js';
 import { contextName, parseInterval } from './options.js';
 import { lagTable, watchHeading } from './view.js';
 
 interface LagFlags {
-  group?: string;
-  topic?: string;
+  group?: string[];
+  topic?: string[];
   watch: boolean;
   interval: string;
   failAbove?: string;
@@ -24,8 +25,16 @@ interface LagFlags {
 export function lagCommand(io: Io): Command {
   return new Command('lag')
     .description('consumer group lag in messages and in time, once or every interval (--watch); --fail-above for alerts')
-    .option('-g, --group <group>', 'only this consumer group (then its partitions are listed too)')
-    .option('-t, --topic <topic>', 'only partitions of this topic (and the groups that read it)')
+    .option(
+      '-g, --group <groups>',
+      'only these consumer groups (exact ids; repeat or separate with commas); one group lists its partitions too',
+      collectNames('--group'),
+    )
+    .option(
+      '-t, --topic <topics>',
+      'only partitions of these topics, and the groups that read them (repeat or commas)',
+      collectNames('--topic'),
+    )
     .option('-w, --watch', 'sample again every --interval until Ctrl-C; plain text, works without a terminal', false)
     .option('-i, --interval <duration>', 'time between samples with --watch', '1s')
     .option('--fail-above <messages|duration>', 'exit 1 when a selected group lags more than this: 1000 (messages) or 30s, 5m (time)')
@@ -63,8 +72,7 @@ Exit codes: 0 ok, 1 a group is above --fail-above, 2 bad flags, unknown group or
       const collector = await createCollector(endpoints, {
         intervalMs,
         context: contextName(config, endpoints),
-        ...(flags.group ? { groups: [flags.group] } : {}),
-        ...(flags.topic ? { topics: [flags.topic] } : {}),
+        ...selectionOf(flags),
         allTopics: false,
         flink: false,
         registry: false,
@@ -91,24 +99,29 @@ Exit codes: 0 ok, 1 a group is above --fail-above, 2 bad flags, unknown group or
 function checkedReport(snapshot: Snapshot, flags: LagFlags, failAbove: FailAbove | null, brokers: string[]): LagReport {
   const kafka = snapshot.sources.kafka;
   if (!kafka.ok) {
-    throw new ConnectionError(`unable to read consumer lag: ${kafka.error ?? 'Kafka did not answer'}`, {
-      hint: `check that Kafka is reachable at ${brokers.join(',')} (local platform: \`streamctl dev up\`)`,
+    // An authentication failure is its own message ("authentication failed for user X"), as in every command.
+    const message = kafka.errorKind === 'auth' ? kafka.error! : `unable to read consumer lag: ${kafka.error ?? 'Kafka did not answer'}`;
+    throw new ConnectionError(message, {
+      hint: kafka.hint ?? `check that Kafka is reachable at ${brokers.join(',')} (local platform: \`streamctl dev up\`)`,
     });
   }
-  if (flags.topic) {
-    const topic = snapshot.topics.find((t) => t.topic === flags.topic);
-    if (topic?.error && /does not host this topic|unknown topic/i.test(topic.error)) {
-      throw new UsageError(`unable to show lag: no topic "${flags.topic}"`, {
-        hint: 'check the name; `streamctl lag` shows every group and its topics',
-      });
-    }
+  const missingTopics = (flags.topic ?? []).filter((name) => {
+    const topic = snapshot.topics.find((t) => t.topic === name);
+    return topic?.error && /does not host this topic|unknown topic/i.test(topic.error);
+  });
+  if (missingTopics.length > 0) {
+    throw new UsageError(`unable to show lag: no topic ${missingTopics.map((t) => `"${t}"`).join(', ')}`, {
+      hint: 'check the name; `streamctl lag` shows every group and its topics',
+    });
   }
-  if (flags.group && !snapshot.groups.some((g) => g.groupId === flags.group)) {
-    throw new UsageError(`unable to show lag: no consumer group "${flags.group}"`, {
+  const missingGroups = (flags.group ?? []).filter((name) => !snapshot.groups.some((g) => g.groupId === name));
+  if (missingGroups.length > 0) {
+    throw new UsageError(`unable to show lag: no consumer group ${missingGroups.map((g) => `"${g}"`).join(', ')}`, {
       hint: '`streamctl lag` lists every consumer group',
     });
   }
-  const groups = flags.topic ? snapshot.groups.filter((g) => g.partitions.length > 0) : snapshot.groups;
+  // Named groups always show; with only --topic, the groups that read none of the topics don't.
+  const groups = flags.topic && !flags.group ? snapshot.groups.filter((g) => g.partitions.length > 0) : snapshot.groups;
   const selected = { ...snapshot, groups };
   const above = failAbove
     ? breaches(

@@ -10,7 +10,6 @@ import { colorEnabled, makeStyle } from './output/style.js';
  * stacks and causes appear only with --verbose.
  */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
-  quietKafkajsTimerWarning();
   const program = createProgram(io);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
@@ -19,25 +18,6 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   } catch (err) {
     return reportError(err, io, verbose);
   }
-}
-
-let quieted = false;
-
-/**
- * kafkajs 2.2.4 schedules its request-queue check `throttledUntil - Date.now()` ms ahead, a
- * large negative number while nothing is throttled; Node 24 prints a TimeoutNegativeWarning for
- * every such timer (kafkajs#1751, unfixed upstream). Node has always run those timers after
- * 1 ms, so the warning says nothing to streamctl's users: that one warning is dropped.
- */
-function quietKafkajsTimerWarning(): void {
-  if (quieted) return;
-  quieted = true;
-  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-    if (type === 'TimeoutNegativeWarning' || (warning instanceof Error && warning.name === 'TimeoutNegativeWarning')) return;
-    emit(warning, ...rest);
-  }) as typeof process.emitWarning;
 }
 
 export function reportError(err: unknown, io: Io, verbose: boolean): number {

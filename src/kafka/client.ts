@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
 import kafkajs, { type Kafka, type KafkaConfig, type SASLOptions, type logCreator } from 'kafkajs';
 import { ConnectionError, StreamctlError, describeCause } from '../errors.js';
@@ -22,8 +23,47 @@ export interface KafkaClientOptions {
   ssl?: ConnectionOptions | boolean;
 }
 
+interface RequestQueueInternals {
+  pending: unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests(): void;
+}
+
+let requestQueuePatched = false;
+
+/**
+ * kafkajs 2.2.4's request queue re-arms its pending-request check after every check, with a
+ * delay of `throttledUntil - Date.now()` — a large negative number when nothing is throttled,
+ * which Node runs after 1 ms. So every connection that has answered a request spins a 1 ms
+ * timer for as long as it is open: about 1.7% of a core per connection here, most of what a
+ * long-running `top`, `lag --watch` or `consume --follow` cost (kafkajs#1704), and Node 24
+ * prints a TimeoutNegativeWarning for each of those timers (kafkajs#1751). Both are open
+ * upstream, kafkajs is unmaintained, and the fix is the one proposed there: with nothing
+ * pending and no throttle there is nothing to check, since a new request is sent at once or
+ * queued (which schedules a check) and a fulfilled one checks the queue itself.
+ */
+export function patchKafkajsRequestQueue(): void {
+  if (requestQueuePatched) return;
+  requestQueuePatched = true;
+  const require = createRequire(import.meta.url);
+  const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as { prototype: { scheduleCheckPendingRequests(): void } };
+  const CHECK_PENDING_REQUESTS_INTERVAL = 10;
+  RequestQueue.prototype.scheduleCheckPendingRequests = function (this: RequestQueueInternals) {
+    if (this.throttleCheckTimeoutId) return;
+    let scheduleAt = this.throttledUntil - Date.now();
+    if (this.pending.length > 0) scheduleAt = scheduleAt > 0 ? scheduleAt : CHECK_PENDING_REQUESTS_INTERVAL;
+    else if (scheduleAt <= 0) return;
+    this.throttleCheckTimeoutId = setTimeout(() => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    }, scheduleAt);
+  };
+}
+
 /** A kafkajs client with timeouts that fail fast and no log noise. */
 export function createKafka(options: KafkaClientOptions): Kafka {
+  patchKafkajsRequestQueue();
   const log = options.log;
   const creator: logCreator = () => (entry) => {
     if (!log) return;

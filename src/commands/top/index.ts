@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { register } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { resolveEndpoints } from '../../config/endpoints.js';
 import { UsageError } from '../../errors.js';
@@ -82,6 +85,7 @@ A broker, the registry or Flink going away shows a banner; the dashboard keeps r
         // its profiling tools: at a frame a second that is hundreds of MiB an hour and
         // several times the CPU. Set before React loads; an explicit NODE_ENV is kept.
         process.env.NODE_ENV ??= 'production';
+        boundInkTextCaches();
         const { runDashboard } = await import('../../tui/run.js');
         await runDashboard({
           feed: collector,
@@ -96,6 +100,16 @@ A broker, the registry or Flink going away shows a banner; the dashboard keeps r
         await collector.stop();
       }
     });
+}
+
+/**
+ * Registers the hooks that bound Ink's text caches (src/tui/ink-text-caches.ts), which would
+ * otherwise keep every string the dashboard ever drew. They sit next to the bundle
+ * (dist/ink-hooks.js); run from the TypeScript sources (tests) there are none, and Ink loads as is.
+ */
+function boundInkTextCaches(): void {
+  const hooks = new URL('./ink-hooks.js', import.meta.url);
+  if (existsSync(fileURLToPath(hooks))) register(hooks);
 }
 
 function indent(text: string): string {

@@ -1,4 +1,4 @@
-import kafkajs from 'kafkajs';
+import { createKafka } from '../kafka/client.js';
 import pg from 'pg';
 import type { Endpoints, ServiceGroup } from './types.js';
 
@@ -30,13 +30,12 @@ function reason(err: unknown): string {
 
 /** Kafka answers metadata and reports `expectedBrokers` brokers. */
 export async function probeKafka(bootstrap: string, expectedBrokers: number, timeoutMs = PROBE_TIMEOUT_MS): Promise<Health> {
-  const kafka = new kafkajs.Kafka({
+  const kafka = createKafka({
     clientId: 'streamctl-health',
     brokers: bootstrap.split(','),
-    logLevel: kafkajs.logLevel.NOTHING,
-    connectionTimeout: Math.min(timeoutMs, 2_000),
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
+    connectionTimeoutMs: Math.min(timeoutMs, 2_000),
+    requestTimeoutMs: timeoutMs,
+    retries: 0,
   });
   const admin = kafka.admin();
   try {

@@ -135,7 +135,8 @@ describe('streamctl produce through a broker crash', () => {
   it('kill -9 and restart of the broker mid-run: nothing lost, nothing duplicated, the exit code tells the truth', async () => {
     const home = newHome();
     const env = envFor(home, 23000);
-    expect((await cli(['dev', 'up'], { env })).code).toBe(0);
+    const up = await cli(['dev', 'up'], { env });
+    expect(up.code, up.stderr).toBe(0);
     const bootstrap = 'localhost:32092';
     const schema = fileURLToPath(new URL('../../schemas/transaction_event.avsc', import.meta.url));
     const running = cli(['produce', '--schema', schema, '--topic', 'crash-test', '--events', '100000', '--rate', '5k/s', '-o', 'json'], {

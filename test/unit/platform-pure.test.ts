@@ -1,3 +1,4 @@
+import { newClusterId } from '../../src/platform/services/kafka.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,5 +55,13 @@ describe('platform helpers', () => {
   it('formats byte counts', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(43 * 1024 * 1024)).toBe('43.0 MiB');
+  });
+});
+
+describe('newClusterId', () => {
+  it("makes 22-character base64url ids that never start with '-' (StorageTool would read one as an option)", () => {
+    const ids = Array.from({ length: 5000 }, () => newClusterId());
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -87,12 +87,20 @@ num.io.threads=4
 ${secure ? secureServerProperties(secure) : ''}`;
 }
 
+/** A KRaft cluster id as Kafka's Uuid.randomUuid() makes them: never one starting with '-', which tools read as an option. */
+export function newClusterId(): string {
+  let id: string;
+  do id = randomBytes(16).toString('base64url');
+  while (id.startsWith('-'));
+  return id;
+}
+
 function clusterId(ctx: ServiceContext): string {
   // One id per topology, shared by its nodes; formatting needs it before any node runs.
   const file = join(ctx.layout.dataDir('kafka'), `${topology(ctx)}-cluster.id`);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(ctx.layout.dataDir('kafka'), { recursive: true });
-  const id = randomBytes(16).toString('base64url');
+  const id = newClusterId();
   writeFileSync(file, id + '\n');
   return id;
 }
@@ -131,12 +139,14 @@ export function kafkaServices(ctx: ServiceContext): ServiceDef[] {
         writeFileSync(props, kafkaServerProperties(ctx, node, dataDir, secure), { mode: 0o600 });
         if (existsSync(join(dataDir, 'meta.properties'))) return;
         mkdirSync(dataDir, { recursive: true });
-        // SCRAM users of a KRaft cluster are created when its storage is formatted.
+        // SCRAM users of a KRaft cluster are created when its storage is formatted. The id is
+        // attached with '=': a home's older id may start with '-' (1 in 64 did), which
+        // StorageTool's parser took for an option ("--cluster-id: expected one argument").
         const scram = secure ? ['--add-scram', `${SECURE_MECHANISM}=[name=${SECURE_USER},password=${secure.password}]`] : [];
         try {
           execFileSync(
             ctx.java.bin,
-            [...jvm, '-cp', libs, 'kafka.tools.StorageTool', 'format', '-t', clusterId(ctx), '-c', props, ...scram],
+            [...jvm, '-cp', libs, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId(ctx)}`, '-c', props, ...scram],
             {
               stdio: ['ignore', 'pipe', 'pipe'],
               timeout: 120_000,

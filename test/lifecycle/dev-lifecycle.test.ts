@@ -13,6 +13,11 @@ import { cli, run } from '../helpers/platform.js';
  * Whole-platform lifecycles. Each test gets its own home and its own ports
  * (offset from the defaults), so they never touch a platform someone else is
  * running; the download cache is shared so nothing is fetched twice.
+ *
+ * Offsets (here, in dev-secure and pipeline-eos: 14000–23000, steps of 1000 so that no two
+ * platforms share a port) keep every port below 32768, where Linux's ephemeral range starts:
+ * above it, a client connection's source port can hold a listener's port, and `dev up` then
+ * fairly refuses it as "already in use" (it did, once, at offset 27000).
  */
 const homes: string[] = [];
 

@@ -14,7 +14,7 @@ import { cli, type CliResult } from '../helpers/platform.js';
 
 /**
  * `streamctl dev up --secure` on a platform of its own (own home, ports offset by
- * 27000, own user config), then every Kafka command through the SASL_SSL listener
+ * 19000, own user config), then every Kafka command through the SASL_SSL listener
  * and the failures a person meets: a wrong password, a missing CA; then top's
  * collector and `streamctl lag` over the same listener. The tests run in order
  * on the platform the first one starts.
@@ -22,7 +22,7 @@ import { cli, type CliResult } from '../helpers/platform.js';
 const home = mkdtempSync(join(tmpdir(), 'streamctl-life-secure-'));
 chmodSync(home, 0o755);
 const config = mkdtempSync(join(tmpdir(), 'streamctl-life-secure-config-'));
-const env = { STREAMCTL_DEV_HOME: home, STREAMCTL_DEV_PORT_OFFSET: '27000', XDG_CONFIG_HOME: config };
+const env = { STREAMCTL_DEV_HOME: home, STREAMCTL_DEV_PORT_OFFSET: '19000', XDG_CONFIG_HOME: config };
 const USER_EVENT = fileURLToPath(new URL('../../schemas/user_event.avsc', import.meta.url));
 
 function processesOf(dir: string): number[] {
@@ -57,7 +57,7 @@ describe('streamctl dev up --secure', () => {
     const result = JSON.parse(up.stdout);
     expect(result.secure).toMatchObject({
       context: 'local-secure',
-      bootstrap: 'localhost:36192',
+      bootstrap: 'localhost:28192',
       mechanism: 'SCRAM-SHA-512',
       username: 'streamctl',
     });
@@ -75,7 +75,7 @@ describe('streamctl dev up --secure', () => {
     const userFile = join(config, 'streamctl', 'config.yaml');
     expect(parse(readFileSync(userFile, 'utf8')).contexts['local-secure']).toEqual({
       kafka: {
-        brokers: 'localhost:36192',
+        brokers: 'localhost:28192',
         sasl: { mechanism: 'SCRAM-SHA-512', username: 'streamctl', passwordFile: join(secureDir, 'streamctl.password') },
         tls: { ca: join(secureDir, 'ca.pem') },
       },
@@ -109,7 +109,7 @@ describe('streamctl dev up --secure', () => {
     const wrong = join(config, 'wrong-password');
     writeFileSync(wrong, 'not-the-password\n');
     const ca = join(secureDir, 'ca.pem');
-    const add = (name: string, ...flags: string[]) => run(['context', 'add', name, '--brokers', 'localhost:36192', ...flags]);
+    const add = (name: string, ...flags: string[]) => run(['context', 'add', name, '--brokers', 'localhost:28192', ...flags]);
     expect(
       (
         await add(
@@ -145,7 +145,7 @@ describe('streamctl dev up --secure', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(untrusted.code).toBe(2);
     expect(untrusted.stderr).toMatch(
-      /^error: unable to list topics: TLS handshake with localhost:36192 failed: the broker's certificate is not signed by a trusted CA/,
+      /^error: unable to list topics: TLS handshake with localhost:28192 failed: the broker's certificate is not signed by a trusted CA/,
     );
     expect(untrusted.stderr).toMatch(/hint: set kafka.tls.ca of context no-ca/);
     expect(
@@ -187,7 +187,7 @@ describe('streamctl dev up --secure', () => {
     // An independent client (plain kafkajs, not streamctl's) sets the scene through the secure listener.
     const kafka = new kafkajs.Kafka({
       clientId: 'streamctl-test-secure',
-      brokers: ['localhost:36192'],
+      brokers: ['localhost:28192'],
       ssl: { ca: [readFileSync(join(secureDir, 'ca.pem'), 'utf8')] },
       sasl: { mechanism: 'scram-sha-512', username: 'streamctl', password },
       logLevel: kafkajs.logLevel.NOTHING,
@@ -264,7 +264,7 @@ describe('streamctl dev up --secure', () => {
     try {
       const s = await collector.sample();
       expect(s.sources.kafka, s.sources.kafka.error ?? '').toMatchObject({ ok: true, error: null });
-      expect(s.context).toBe('localhost:36192');
+      expect(s.context).toBe('localhost:28192');
       expect(s.cluster?.brokersUp).toBe(1);
       const g = s.groups.find((x) => x.groupId === groupId);
       expect(g, `groups seen: ${s.groups.map((x) => x.groupId).join(', ')}`).toBeDefined();
@@ -297,7 +297,7 @@ describe('streamctl dev up --secure', () => {
         'lag-wrong-password',
         '--force',
         '--brokers',
-        'localhost:36192',
+        'localhost:28192',
         '--sasl-mechanism',
         'SCRAM-SHA-512',
         '--sasl-username',

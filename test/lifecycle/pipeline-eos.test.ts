@@ -17,7 +17,7 @@ const SCHEMA = join(ROOT, 'schemas', 'transaction_event.avsc');
 const STATS_SCHEMA = readFileSync(join(ROOT, 'schemas', 'symbol_stats.avsc'), 'utf8');
 const home = mkdtempSync(join(tmpdir(), 'streamctl-eos-'));
 chmodSync(home, 0o755);
-const env = { STREAMCTL_DEV_HOME: home, STREAMCTL_DEV_PORT_OFFSET: '26000' };
+const env = { STREAMCTL_DEV_HOME: home, STREAMCTL_DEV_PORT_OFFSET: '22000' };
 const run = (args: string[], timeoutMs = 600_000) => cli(args, { env, cwd: ROOT, timeoutMs });
 
 /** PIDs of live processes whose command line mentions the home: what must be gone at the end. */

@@ -364,18 +364,21 @@ export async function rootCause(rest: FlinkRestApi, jobId: string): Promise<stri
   }
 }
 
-export interface JobDescription {
-  id: string;
-  name: string;
-  state: JobState;
+/** A job's summary (the same fields, same meanings) and its details. */
+export interface JobDescription extends Pick<
+  JobSummary,
+  | 'id'
+  | 'name'
+  | 'state'
+  | 'startTime'
+  | 'endTime'
+  | 'uptimeMs'
+  | 'parallelism'
+  | 'recordsInPerSecond'
+  | 'recordsOutPerSecond'
+  | 'backpressure'
+> {
   type: string | null;
-  startTime: number;
-  endTime: number | null;
-  uptimeMs: number;
-  parallelism: number | null;
-  recordsInPerSecond: number | null;
-  recordsOutPerSecond: number | null;
-  backpressure: Backpressure | null;
   vertices: VertexRates[];
   checkpoints: {
     completed: number;

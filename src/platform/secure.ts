@@ -108,48 +108,32 @@ export function ensureSecureMaterial(layout: Layout, java: Java): SecureMaterial
         );
       }
     };
-    const store = ['-storetype', 'PKCS12'];
-    ks(
-      '-genkeypair',
-      '-alias',
-      'ca',
-      '-keyalg',
-      'RSA',
-      '-keysize',
-      '2048',
-      '-validity',
-      '3650',
-      '-dname',
-      'CN=streamctl local CA',
-      '-ext',
-      'bc:c',
-      '-keystore',
-      'ca.p12',
-      ...store,
-      '-storepass',
-      caStorePassword,
-    );
+    // A 10-year RSA key pair in a PKCS12 keystore of its own.
+    const keyPair = (alias: string, dname: string, ext: string, keystore: string, storepass: string) =>
+      ks(
+        '-genkeypair',
+        '-alias',
+        alias,
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-validity',
+        '3650',
+        '-dname',
+        dname,
+        '-ext',
+        ext,
+        '-keystore',
+        keystore,
+        '-storetype',
+        'PKCS12',
+        '-storepass',
+        storepass,
+      );
+    keyPair('ca', 'CN=streamctl local CA', 'bc:c', 'ca.p12', caStorePassword);
     ks('-exportcert', '-rfc', '-alias', 'ca', '-keystore', 'ca.p12', '-storepass', caStorePassword, '-file', 'ca.pem');
-    ks(
-      '-genkeypair',
-      '-alias',
-      'broker',
-      '-keyalg',
-      'RSA',
-      '-keysize',
-      '2048',
-      '-validity',
-      '3650',
-      '-dname',
-      'CN=localhost',
-      '-ext',
-      san,
-      '-keystore',
-      'broker.p12',
-      ...store,
-      '-storepass',
-      keystorePassword,
-    );
+    keyPair('broker', 'CN=localhost', san, 'broker.p12', keystorePassword);
     ks('-certreq', '-alias', 'broker', '-keystore', 'broker.p12', '-storepass', keystorePassword, '-file', 'broker.csr');
     ks(
       '-gencert',

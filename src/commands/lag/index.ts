@@ -5,13 +5,12 @@ import { lagReport, type LagReport } from '../../collector/report.js';
 import { breaches, describeThreshold, parseFailAbove, type FailAbove } from '../../collector/threshold.js';
 import type { Snapshot } from '../../collector/types.js';
 import { verdictRule } from '../../collector/verdict.js';
-import { resolveEndpoints } from '../../config/endpoints.js';
 import { CheckFailedError, ConnectionError, UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { colorEnabled, makeStyle } from '../../output/style.js';
 import { collectNames, selectionOf } from '../selection.js';
-import { globals, loadConfig, printResult } from '../shared.js';
-import { contextName, parseInterval } from './options.js';
+import { globals, printResult } from '../shared.js';
+import { openCollector, parseInterval } from './options.js';
 import { lagTable, watchHeading } from './view.js';
 
 interface LagFlags {
@@ -66,12 +65,8 @@ Exit codes: 0 ok, 1 a group is above --fail-above, 2 bad flags, unknown group or
       const failAbove = flags.failAbove !== undefined ? parseFailAbove(flags.failAbove) : null;
       const intervalMs = parseInterval(flags.interval);
       const { output, verbose } = globals(cmd);
-      const config = loadConfig(io);
-      const endpoints = resolveEndpoints(config);
-      const { createCollector } = await import('../../collector/collector.js');
-      const collector = await createCollector(endpoints, {
+      const { collector, endpoints } = await openCollector(io, {
         intervalMs,
-        context: contextName(config, endpoints),
         ...selectionOf(flags),
         allTopics: false,
         flink: false,

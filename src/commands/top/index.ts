@@ -2,13 +2,11 @@ import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { resolveEndpoints } from '../../config/endpoints.js';
 import { UsageError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { colorEnabled } from '../../output/style.js';
 import { DEFAULT_LAGGING_MS, DEFAULT_STALL_MS, verdictRule } from '../../collector/verdict.js';
-import { loadConfig } from '../shared.js';
-import { contextName, parseInterval } from '../lag/options.js';
+import { openCollector, parseInterval } from '../lag/options.js';
 import { collectNames, selectionOf } from '../selection.js';
 
 interface TopFlags {
@@ -66,12 +64,8 @@ A broker, the registry or Flink going away shows a banner; the dashboard keeps r
           'unable to start the dashboard: not a terminal; use `streamctl lag` (or `streamctl lag --watch`) for plain text',
         );
       }
-      const config = loadConfig(io);
-      const endpoints = resolveEndpoints(config);
-      const { createCollector } = await import('../../collector/collector.js');
-      const collector = await createCollector(endpoints, {
+      const { collector, endpoints } = await openCollector(io, {
         intervalMs,
-        context: contextName(config, endpoints),
         ...selection,
         // A selection narrows the topics panel too: to the selected topics, or those the selected groups read.
         allTopics: !selective,
